@@ -1,0 +1,246 @@
+"""`python -m analysis …` — the same functions the dashboard calls, from a shell.
+
+Errors the user can fix print one line to stderr and exit with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from analysis import __version__
+from analysis.errors import SvarstidError
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _as_of(value: str) -> datetime:
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 8601 timestamp") from None
+    if ts.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r} has no UTC offset (add Z or +01:00)")
+    return ts
+
+
+def _data_dir_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="data folder (default: $SVARSTID_DATA_DIR or data/)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from analysis import metrics
+
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Svarstid: how fast public agencies answer the public on Facebook.",
+    )
+    parser.add_argument("--version", action="version", version=f"svarstid {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="read page exports into a new snapshot")
+    ing_sub = ing.add_subparsers(dest="format", required=True)
+    g = ing_sub.add_parser("graph-api", help="Facebook Graph API page exports (JSON)")
+    _data_dir_arg(g)
+    g.add_argument("--as-of", type=_as_of, help="when the export was taken (default: now)")
+    g.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid items, write rejected ones to DATA_DIR/quarantine/",
+    )
+    g.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="page folder(s)")
+
+    r = sub.add_parser("rank", help="rank pages or agencies")
+    _data_dir_arg(r)
+    r.add_argument("--scope", choices=metrics.SCOPES, default="all")
+    r.add_argument("--clock", choices=metrics.CLOCKS, default="wall")
+    r.add_argument("--since", type=_date, help="first day (Europe/Stockholm)")
+    r.add_argument("--until", type=_date, help="last day, inclusive")
+    r.add_argument("--level", choices=metrics.LEVELS, default="page")
+    r.add_argument("--sector", help="only pages of this sector")
+    r.add_argument("--snapshot", help="read the data as of this snapshot id")
+    r.add_argument("--min-items", type=int, default=metrics.DEFAULT_MIN_ITEMS)
+    r.add_argument("--pending-hours", type=float, default=metrics.DEFAULT_PENDING_HOURS)
+    r.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    d = sub.add_parser("demo", help="write the synthetic demo dataset as a snapshot")
+    _data_dir_arg(d)
+    d.add_argument("--items", type=int, default=None, help="scale to N inbound items")
+    d.add_argument("--seed", type=int, default=None)
+
+    s = sub.add_parser("snapshots", help="list snapshots with their coverage")
+    _data_dir_arg(s)
+
+    doc = sub.add_parser("docs", help="regenerate docs/methodology.md from the code")
+    doc.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    return parser
+
+
+def _progress(done: int, total: int, result) -> None:
+    if sys.stderr.isatty() and total > 1:
+        width = 30
+        filled = int(width * done / total)
+        items = len(result.posts)
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files, {items:,} posts"
+        )
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from analysis.dataset import default_data_dir
+    from analysis.ingest import ingest_graph_api
+
+    data_dir = args.data_dir or default_data_dir()
+    report = ingest_graph_api(
+        data_dir,
+        args.paths,
+        as_of=args.as_of,
+        skip_invalid=args.skip_invalid,
+        progress=_progress,
+    )
+    c = report.snapshot.manifest["counts"]
+    print(f"snapshot {report.snapshot.snapshot_id} written to {report.snapshot.path}")
+    print(
+        f"read {c['pages']} pages, {c.get('kind_page_post', 0)} page posts, "
+        f"{c.get('kind_visitor_post', 0)} visitor posts, {c.get('kind_comment', 0)} comments, "
+        f"{c['replies']} page replies ({c['inbound_items']} inbound items)"
+    )
+    anomalies = {k: v for k, v in report.snapshot.manifest["anomalies"].items() if v}
+    if anomalies:
+        print("anomalies: " + ", ".join(f"{k} {v}" for k, v in sorted(anomalies.items())))
+    else:
+        print("anomalies: none")
+    if report.quarantine_file:
+        print(f"rejected {report.rejected} item(s); reasons in {report.quarantine_file}")
+    return 0
+
+
+def format_table(df) -> str:
+    """A plain-text leaderboard for the terminal."""
+    view = df[
+        ["rank", "page_name", "inbound", "pending", "reply_rate", "median_response_min"]
+    ].copy()
+    view["rank"] = view["rank"].map(lambda r: "–" if r is None or r != r else str(r))
+    view["reply_rate"] = view["reply_rate"].map(lambda v: "" if v != v else f"{v:.0%}")
+    view["median_response_min"] = view["median_response_min"].map(
+        lambda v: "" if v != v or v is None else f"{v:.0f}"
+    )
+    view.columns = ["rank", "page", "inbound", "pending", "reply rate", "median min"]
+    return view.to_string(index=False)
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    from analysis import metrics
+    from analysis.dataset import Dataset
+
+    filters = metrics.Filters(
+        scope=args.scope,
+        clock=args.clock,
+        level=args.level,
+        since=args.since,
+        until=args.until,
+        sector=args.sector,
+        pending_hours=args.pending_hours,
+        min_items=args.min_items,
+    )
+    ds = Dataset(args.data_dir, snapshot=args.snapshot)
+    df = metrics.rank(ds, filters)
+    if args.format == "csv":
+        buf = io.StringIO()
+        df.to_csv(buf, index=False, lineterminator="\n")
+        sys.stdout.write(buf.getvalue())
+    elif args.format == "json":
+        records = json.loads(df.to_json(orient="records"))
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        if ds.is_demo:
+            print("Synthetic demo data modelled on published figures, not real agency data.")
+        print(format_table(df) if len(df) else "no pages in the data")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from analysis import demo
+    from analysis.dataset import default_data_dir
+
+    data_dir = args.data_dir or default_data_dir()
+    info = demo.write_demo(data_dir, items=args.items, seed=args.seed)
+    c = info.manifest["counts"]
+    print(
+        f"demo snapshot {info.snapshot_id}: {c['pages']} pages, {c['inbound_items']:,} inbound "
+        f"items, {c['replies']:,} replies (synthetic, modelled on published figures)"
+    )
+    return 0
+
+
+def cmd_snapshots(args: argparse.Namespace) -> int:
+    from analysis.dataset import Dataset
+
+    ds = Dataset(args.data_dir)
+    if ds.is_empty:
+        print("no snapshots")
+    for s in ds.snapshots:
+        print(
+            f"{s.snapshot_id}  as of {s.as_of:%Y-%m-%d %H:%M}Z  {s.source:10}  "
+            f"{s.counts.get('inbound_items', 0):>10,} inbound items"
+        )
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from analysis import methodology
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
+    text = methodology.markdown("en") + "\n" + methodology.markdown("sv")
+    if args.check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            print(f"{path} is out of date: run python -m analysis docs", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "rank": cmd_rank,
+    "demo": cmd_demo,
+    "snapshots": cmd_snapshots,
+    "docs": cmd_docs,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SvarstidError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,334 @@
+"""Parse Facebook Graph API page exports into raw Svarstid tables.
+
+An export is one folder per page: `page.json` (the page object) and one or more `feed*.json`, each
+one response of the `/{page-id}/feed` edge with comments nested as the API nests them. The page's
+own posts and replies are those whose `from.id` is the page id. Everything is validated before
+anything is written; see `parse_paths`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from analysis.errors import InputError
+from analysis.storage import PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
+
+
+@dataclass
+class Rejected:
+    """An item (or a whole file) left out by `--skip-invalid`, with the reason."""
+
+    path: str
+    item_id: str | None
+    reason: str
+    raw: object = None
+
+
+@dataclass
+class ParseResult:
+    pages: list[dict] = field(default_factory=list)
+    posts: list[tuple] = field(default_factory=list)
+    replies: list[tuple] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    anomalies: Counter = field(default_factory=Counter)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    def tables(self) -> tuple[pa.Table, pa.Table, pa.Table]:
+        """Pages, posts and replies as Arrow tables; a duplicated id keeps its last copy."""
+        posts = list({row[0]: row for row in self.posts}.values())
+        replies = list({row[0]: row for row in self.replies}.values())
+        self.anomalies["duplicate_items"] += len(self.posts) - len(posts)
+        self.anomalies["duplicate_replies"] += len(self.replies) - len(replies)
+        return (
+            pa.Table.from_pylist(self.pages, schema=PAGES_SCHEMA),
+            _columns(posts, RAW_POSTS_SCHEMA),
+            _columns(replies, REPLIES_SCHEMA),
+        )
+
+
+def _columns(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    return pa.table([pa.array(c, f.type) for c, f in zip(cols, schema, strict=True)], schema=schema)
+
+
+def find_page_folders(paths: list[Path]) -> list[Path]:
+    """Each PATH is a page folder (with page.json) or a folder of page folders."""
+    folders: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(path, "no such file or folder")
+        if not path.is_dir():
+            raise InputError(path, "not a folder (give a page folder or a folder of page folders)")
+        if (path / "page.json").is_file():
+            folders.append(path)
+            continue
+        subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+        pages = [p for p in subs if (p / "page.json").is_file()]
+        if not subs:
+            what = "is empty" if not any(path.iterdir()) else "has no page.json"
+            raise InputError(path, f"{what}: expected page.json or page folders")
+        missing = [p for p in subs if p not in pages]
+        if missing:
+            raise InputError(missing[0], "has no page.json")
+        folders.extend(pages)
+    return folders
+
+
+def _read_json(path: Path) -> object:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 (byte {exc.start})") from None
+    if not text.strip():
+        raise InputError(path, "empty file")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            path, f"not valid JSON, perhaps truncated ({exc.msg} at line {exc.lineno})"
+        ) from None
+
+
+def _timestamp(value: object, path: Path, item_id: str | None, name: str) -> datetime:
+    if not isinstance(value, str) or not value:
+        raise InputError(path, f"missing {name}", item_id)
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(path, f"{name} {value!r} is not an ISO 8601 timestamp", item_id) from None
+    if ts.tzinfo is None:
+        raise InputError(path, f"{name} {value!r} has no UTC offset", item_id)
+    return ts.astimezone(UTC)
+
+
+def _text(value: object, path: Path, item_id: str, name: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise InputError(path, f"{name} must be text", item_id)
+
+
+def _item_id(item: object, path: Path) -> str:
+    if not isinstance(item, dict):
+        raise InputError(path, "an entry of data is not an object")
+    item_id = item.get("id")
+    if not isinstance(item_id, str) or not item_id:
+        raise InputError(path, "an entry has no id")
+    return item_id
+
+
+def _comments(node: dict, path: Path, item_id: str) -> list:
+    box = node.get("comments")
+    if box is None:
+        return []
+    data = box.get("data") if isinstance(box, dict) else None
+    if not isinstance(data, list):
+        raise InputError(path, "comments.data is not a list", item_id)
+    return data
+
+
+def _author(node: dict) -> str | None:
+    who = node.get("from")
+    if isinstance(who, dict) and isinstance(who.get("id"), str):
+        return who["id"]
+    return None
+
+
+class _PageParser:
+    """Walks one page's feed files and appends rows to a ParseResult."""
+
+    def __init__(self, page_id: str, result: ParseResult):
+        self.page_id = page_id
+        self.out = result
+
+    def walk_tree(self, nodes: list, path: Path, item_id: str, item_at: datetime) -> None:
+        """Comments under an inbound item: page comments are replies to it, the rest is talk."""
+        for node in nodes:
+            cid = _item_id(node, path)
+            at = _timestamp(node.get("created_time"), path, cid, "created_time")
+            author = _author(node)
+            if author == self.page_id:
+                message = _text(node.get("message"), path, cid, "message")
+                self.out.replies.append((cid, self.page_id, item_id, at, message))
+                self.out.counts["replies"] += 1
+            elif author is None:
+                self.out.anomalies["comments_without_from"] += 1
+            else:
+                self.out.counts["conversation"] += 1
+            self.walk_tree(_comments(node, path, cid), path, item_id, item_at)
+
+    def post(self, item: object, path: Path) -> None:
+        post_id = _item_id(item, path)
+        at = _timestamp(item.get("created_time"), path, post_id, "created_time")
+        author = _author(item)
+        message = _text(item.get("message"), path, post_id, "message")
+        hidden = item.get("is_hidden")
+        hidden = hidden if isinstance(hidden, bool) else None
+        link = item.get("permalink_url") if isinstance(item.get("permalink_url"), str) else None
+        comments = _comments(item, path, post_id)
+        if author is None:
+            self.out.anomalies["posts_without_from"] += 1
+            return
+        if author != self.page_id:
+            row = (post_id, self.page_id, "visitor_post", None, at, author, message, hidden, link)
+            self.out.posts.append(row)
+            self.out.counts["visitor_posts"] += 1
+            self.walk_tree(comments, path, post_id, at)
+            return
+        row = (post_id, self.page_id, "page_post", None, at, None, message, hidden, link)
+        self.out.posts.append(row)
+        self.out.counts["page_posts"] += 1
+        for node in comments:
+            cid = _item_id(node, path)
+            c_at = _timestamp(node.get("created_time"), path, cid, "created_time")
+            c_author = _author(node)
+            c_message = _text(node.get("message"), path, cid, "message")
+            thread = _comments(node, path, cid)
+            if c_author is None:
+                self.out.anomalies["comments_without_from"] += 1
+                self.out.anomalies["replies_to_comments_without_from"] += sum(
+                    1 for n in thread if isinstance(n, dict) and _author(n) == self.page_id
+                )
+                continue
+            if c_author == self.page_id:
+                self.out.counts["page_comments_on_own_posts"] += 1
+                continue
+            c_hidden = node.get("is_hidden") if isinstance(node.get("is_hidden"), bool) else None
+            c_link = node.get("permalink_url")
+            c_link = c_link if isinstance(c_link, str) else None
+            self.out.posts.append(
+                (cid, self.page_id, "comment", post_id, c_at, c_author, c_message, c_hidden, c_link)
+            )
+            self.out.counts["comments"] += 1
+            self.walk_tree(thread, path, cid, c_at)
+
+
+def _page_object(folder: Path) -> dict:
+    path = folder / "page.json"
+    page = _read_json(path)
+    if not isinstance(page, dict):
+        raise InputError(path, "the page object must be a JSON object")
+    for key in ("id", "name"):
+        if not isinstance(page.get(key), str) or not page[key]:
+            raise InputError(path, f"missing {key}")
+
+    def number(key: str) -> int | None:
+        value = page.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def text_or_none(key: str) -> str | None:
+        value = page.get(key)
+        return value if isinstance(value, str) else None
+
+    return {
+        "page_id": page["id"],
+        "page_name": page["name"],
+        "category": text_or_none("category"),
+        "link": text_or_none("link"),
+        "fan_count": number("fan_count"),
+        "followers_count": number("followers_count"),
+    }
+
+
+def _feed_items(path: Path) -> list:
+    doc = _read_json(path)
+    if not isinstance(doc, dict) or "data" not in doc:
+        raise InputError(path, "expected an object with a data list")
+    if not isinstance(doc["data"], list):
+        raise InputError(path, "data is not a list")
+    return doc["data"]
+
+
+def _checkpoint(result: ParseResult) -> tuple[int, int]:
+    return len(result.posts), len(result.replies)
+
+
+def _rollback(result: ParseResult, mark: tuple[int, int]) -> None:
+    del result.posts[mark[0] :]
+    del result.replies[mark[1] :]
+
+
+def _mask_raw(raw: object) -> object:
+    """A rejected item as kept in quarantine: visitor names dropped, text masked."""
+    from analysis.privacy import mask_text
+
+    if isinstance(raw, dict):
+        return {k: _mask_raw(v) for k, v in raw.items() if k != "name"}
+    if isinstance(raw, list):
+        return [_mask_raw(v) for v in raw]
+    return mask_text(raw) if isinstance(raw, str) else raw
+
+
+def parse_paths(
+    paths: list[Path],
+    *,
+    skip_invalid: bool = False,
+    progress: Callable[[int, int, ParseResult], None] | None = None,
+) -> ParseResult:
+    """Parse every page folder under `paths`.
+
+    Strict by default: the first problem raises an InputError naming the file (and item).
+    With `skip_invalid`, a bad item or file is left out and recorded in `result.rejected`.
+    """
+    folders = find_page_folders([Path(p) for p in paths])
+    result = ParseResult()
+    files: list[tuple[Path, str]] = []
+    seen_pages: set[str] = set()
+    for folder in folders:
+        try:
+            page = _page_object(folder)
+        except InputError as exc:
+            if not skip_invalid:
+                raise
+            result.rejected.append(Rejected(exc.path, None, str(exc)))
+            continue
+        if page["page_id"] in seen_pages:
+            result.anomalies["duplicate_pages"] += 1
+        else:
+            result.pages.append(page)
+            seen_pages.add(page["page_id"])
+        feeds = sorted(folder.glob("feed*.json"))
+        files.extend((f, page["page_id"]) for f in feeds)
+        result.counts["pages"] += 1
+    for done, (path, page_id) in enumerate(files, start=1):
+        parser = _PageParser(page_id, result)
+        try:
+            items = _feed_items(path)
+        except InputError as exc:
+            if not skip_invalid:
+                raise
+            result.rejected.append(Rejected(exc.path, None, str(exc)))
+            continue
+        result.counts["files"] += 1
+        for item in items:
+            mark = _checkpoint(result)
+            try:
+                parser.post(item, path)
+            except InputError as exc:
+                if not skip_invalid:
+                    raise
+                _rollback(result, mark)
+                result.rejected.append(Rejected(exc.path, exc.item_id, str(exc), _mask_raw(item)))
+        if progress:
+            progress(done, len(files), result)
+    if not result.pages:
+        raise InputError(paths[0], "no readable page found")
+    return result
+
+
+def iter_rejected_lines(rejected: list[Rejected]) -> Iterator[str]:
+    for r in rejected:
+        yield json.dumps(
+            {"file": r.path, "item_id": r.item_id, "reason": r.reason, "item": r.raw},
+            ensure_ascii=False,
+        )

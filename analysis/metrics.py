@@ -1,0 +1,117 @@
+"""The metrics: parameterised DuckDB queries over a Dataset (definitions in methodology.py).
+
+Every function takes a `Dataset` and a `Filters`; user choices reach SQL only as bound parameters
+checked against allowlists here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from analysis.dataset import Dataset
+from analysis.errors import SvarstidError
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+SCOPES = ("all", "visitor_posts", "comments", "questions")
+CLOCKS = ("wall", "business")
+LEVELS = ("page", "agency")
+DEFAULT_PENDING_HOURS = 72.0
+DEFAULT_MIN_ITEMS = 10
+WILSON_Z = 1.959963984540054  # 95 % two-sided
+RANK_COLUMNS = (
+    "rank", "page_id", "page_name", "agency", "accepts_visitor_posts", "inbound", "answered",
+    "pending", "reply_rate", "reply_rate_low", "reply_rate_high", "median_response_min",
+    "p90_response_min", "within_sla_share", "km_median_response_min",
+)  # fmt: skip
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+class FilterError(SvarstidError):
+    """A filter value outside its allowed set."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a ranking or profile is computed over. Dates are Stockholm calendar days, inclusive."""
+
+    scope: str = "all"
+    clock: str = "wall"
+    level: str = "page"
+    since: date | None = None
+    until: date | None = None
+    sector: str | None = None
+    pending_hours: float = DEFAULT_PENDING_HOURS
+    min_items: int = DEFAULT_MIN_ITEMS
+
+    def __post_init__(self) -> None:
+        for name, allowed in (("scope", SCOPES), ("clock", CLOCKS), ("level", LEVELS)):
+            if getattr(self, name) not in allowed:
+                raise FilterError(f"--{name} must be one of {', '.join(allowed)}")
+        if self.since and self.until and self.since > self.until:
+            raise FilterError("--since is after --until")
+        if not (0 <= self.pending_hours <= 24 * 365) or self.min_items < 0:
+            raise FilterError("pending window or minimum item count out of range")
+
+    def with_(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period as UTC instants [since, until): local midnights in Europe/Stockholm."""
+        since = (
+            datetime.combine(self.since, time(), STOCKHOLM).astimezone(UTC)
+            if self.since
+            else _EARLIEST
+        )
+        until = (
+            datetime.combine(self.until + timedelta(days=1), time(), STOCKHOLM).astimezone(UTC)
+            if self.until
+            else _LATEST
+        )
+        return since, until
+
+    def params(self) -> dict:
+        since, until = self.bounds()
+        return {
+            "level": self.level,
+            "scope": self.scope,
+            "clock": self.clock,
+            "since": since,
+            "until": until,
+            "pending_minutes": self.pending_hours * 60.0,
+            "min_items": self.min_items,
+            "sector": self.sector,
+        }
+
+
+def rank(ds: Dataset, filters: Filters = Filters()) -> pd.DataFrame:
+    """The leaderboard: one row per page or agency, ranked by reply rate, then median time."""
+    if ds.is_empty:
+        return pd.DataFrame(columns=list(RANK_COLUMNS))
+    df = ds.query("rank", ds.params(**filters.params(), z=WILSON_Z))
+    df["rank"] = df["rank"].astype("Int64")
+    for col in ("inbound", "answered", "pending", "rated", "timed", "count_pages"):
+        df[col] = df[col].astype("int64")
+    return df
+
+
+def overview(ranking: pd.DataFrame) -> dict:
+    """KPI header figures over a ranking: pages, inbound items, overall reply rate, median."""
+    rated = int(ranking["rated"].sum()) if len(ranking) else 0
+    answered = int(ranking["answered"].sum()) if len(ranking) else 0
+    return {
+        "entities": len(ranking),
+        "inbound": int(ranking["inbound"].sum()) if len(ranking) else 0,
+        "pending": int(ranking["pending"].sum()) if len(ranking) else 0,
+        "answered": answered,
+        "reply_rate": answered / rated if rated else None,
+        "median_of_medians": (
+            float(ranking["median_response_min"].median())
+            if len(ranking) and ranking["median_response_min"].notna().any()
+            else None
+        ),
+    }

@@ -1,0 +1,153 @@
+"""The page registry: a small hand-edited CSV beside the snapshots (see docs/data-contract.md).
+
+It says which agency runs a page, its sector, its opening hours and response goal, and whether
+its wall accepts visitor posts. Pages missing from it get the defaults below.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from analysis.clock import DEFAULT_HOURS_SPEC, OpeningHours
+from analysis.errors import InputError
+
+REGISTRY_FILE = "registry.csv"
+DEFAULT_SECTOR = "Övrigt"
+DEFAULT_TIMEZONE = "Europe/Stockholm"
+DEFAULT_SLA_MINUTES = 120
+COLUMNS = (
+    "page_id",
+    "page_name",
+    "agency",
+    "sector",
+    "accepts_visitor_posts",
+    "opening_hours",
+    "timezone",
+    "sla_minutes",
+)
+_TRUE = {"true", "yes", "ja", "1", "sant"}
+_FALSE = {"false", "no", "nej", "0", "falskt"}
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """One registry row; `None` means "use the default"."""
+
+    page_id: str
+    page_name: str | None = None
+    agency: str | None = None
+    sector: str | None = None
+    accepts_visitor_posts: bool | None = None
+    opening_hours: str | None = None
+    timezone: str | None = None
+    sla_minutes: int | None = None
+
+    def hours(self) -> OpeningHours:
+        return OpeningHours.parse(
+            self.opening_hours or DEFAULT_HOURS_SPEC, self.timezone or DEFAULT_TIMEZONE
+        )
+
+
+def registry_path(data_dir: Path) -> Path:
+    return Path(data_dir) / REGISTRY_FILE
+
+
+def _parse_bool(value: str, path: Path, page_id: str) -> bool | None:
+    v = value.strip().lower()
+    if not v:
+        return None
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise InputError(path, f"accepts_visitor_posts must be true or false, not {value!r}", page_id)
+
+
+def _parse_row(row: dict[str, str], path: Path) -> PageEntry:
+    page_id = (row.get("page_id") or "").strip()
+    if not page_id:
+        raise InputError(path, "a row has no page_id")
+
+    def text(key: str) -> str | None:
+        return (row.get(key) or "").strip() or None
+
+    sla = text("sla_minutes")
+    try:
+        sla_minutes = int(sla) if sla else None
+    except ValueError:
+        raise InputError(
+            path, f"sla_minutes must be a whole number, not {sla!r}", page_id
+        ) from None
+    entry = PageEntry(
+        page_id=page_id,
+        page_name=text("page_name"),
+        agency=text("agency"),
+        sector=text("sector"),
+        accepts_visitor_posts=_parse_bool(row.get("accepts_visitor_posts") or "", path, page_id),
+        opening_hours=text("opening_hours"),
+        timezone=text("timezone"),
+        sla_minutes=sla_minutes,
+    )
+    try:
+        entry.hours()
+    except (ValueError, KeyError) as exc:
+        raise InputError(path, f"opening_hours/timezone: {exc}", page_id) from None
+    return entry
+
+
+def load_registry(data_dir: Path) -> dict[str, PageEntry]:
+    """Read `registry.csv`; a missing file is an empty registry."""
+    path = registry_path(data_dir)
+    if not path.exists():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or "page_id" not in reader.fieldnames:
+        raise InputError(path, "the header must include page_id")
+    return {entry.page_id: entry for entry in (_parse_row(r, path) for r in reader)}
+
+
+def write_registry(data_dir: Path, entries: list[PageEntry]) -> Path:
+    """Write the registry atomically (used by `demo`; users edit the file by hand)."""
+    path = registry_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        for e in entries:
+            values = [getattr(e, f.name) for f in fields(PageEntry)]
+            writer.writerow(
+                [
+                    "" if v is None else ("true" if v is True else "false" if v is False else v)
+                    for v in values
+                ]
+            )
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def resolve(entry: PageEntry | None, page_id: str, page_name: str, has_visitor_posts: bool) -> dict:
+    """The registry values for one page with every default filled in."""
+    e = entry or PageEntry(page_id=page_id)
+    return {
+        "page_id": page_id,
+        "page_name": page_name,
+        "agency": e.agency or page_name,
+        "sector": e.sector or DEFAULT_SECTOR,
+        "accepts_visitor_posts": (
+            e.accepts_visitor_posts if e.accepts_visitor_posts is not None else has_visitor_posts
+        ),
+        "opening_hours": str(e.hours()),
+        "timezone": e.timezone or DEFAULT_TIMEZONE,
+        "sla_minutes": e.sla_minutes if e.sla_minutes is not None else DEFAULT_SLA_MINUTES,
+    }

@@ -1,0 +1,277 @@
+"""Immutable Parquet snapshots: the only way data enters a data folder.
+
+`write_snapshot` takes raw tables (from an export parser or the demo generator), masks personal
+data, pseudonymises visitors, derives item facts and writes one new snapshot atomically: files go
+to a hidden temporary folder which is renamed into place in one step, under a lock, so a crash or
+an error leaves earlier snapshots untouched and no partial snapshot visible. See
+docs/data-contract.md for the tables.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analysis import privacy, text
+from analysis.errors import BusyError, DataDirError, InputError
+from analysis.facts import compute_facts
+from analysis.registry import load_registry
+
+SCHEMA_VERSION = 1
+SNAPSHOTS = "snapshots"
+TABLES = ("pages", "posts", "replies", "item_facts")
+SNAPSHOT_NAME = re.compile(r"^\d{8}T\d{6}Z_\d{8}T\d{6}Z_[0-9a-f]{6}$")
+TS = pa.timestamp("us", tz="UTC")
+
+PAGES_SCHEMA = pa.schema(
+    [
+        ("page_id", pa.string()),
+        ("page_name", pa.string()),
+        ("category", pa.string()),
+        ("link", pa.string()),
+        ("fan_count", pa.int64()),
+        ("followers_count", pa.int64()),
+    ]
+)
+# What parsers and the demo generator hand in: raw author ids and unmasked text.
+RAW_POSTS_SCHEMA = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("page_id", pa.string()),
+        ("kind", pa.string()),
+        ("parent_id", pa.string()),
+        ("created_at", TS),
+        ("author_id", pa.string()),
+        ("message", pa.string()),
+        ("is_hidden", pa.bool_()),
+        ("permalink_url", pa.string()),
+    ]
+)
+POSTS_SCHEMA = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("page_id", pa.string()),
+        ("kind", pa.string()),
+        ("parent_id", pa.string()),
+        ("created_at", TS),
+        ("author_key", pa.string()),
+        ("message", pa.string()),
+        ("message_length", pa.int64()),
+        ("is_question", pa.bool_()),
+        ("is_hidden", pa.bool_()),
+        ("permalink_url", pa.string()),
+    ]
+)
+REPLIES_SCHEMA = pa.schema(
+    [
+        ("reply_id", pa.string()),
+        ("page_id", pa.string()),
+        ("item_id", pa.string()),
+        ("created_at", TS),
+        ("message", pa.string()),
+    ]
+)
+POST_KINDS = ("page_post", "visitor_post", "comment")
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    snapshot_id: str
+    path: Path
+    manifest: dict
+
+
+def snapshots_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / SNAPSHOTS
+
+
+def list_snapshots(data_dir: Path, upto: str | None = None) -> list[Path]:
+    """Snapshot folders in order (oldest first); with `upto`, only those up to that one."""
+    root = snapshots_dir(data_dir)
+    if not root.is_dir():
+        return []
+    found = sorted(p for p in root.iterdir() if p.is_dir() and SNAPSHOT_NAME.match(p.name))
+    if upto is not None:
+        found = [p for p in found if p.name <= upto]
+    return found
+
+
+def read_manifest(snapshot: Path) -> dict:
+    path = snapshot / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataDirError(f"{path}: unreadable snapshot manifest ({exc})") from None
+
+
+@contextmanager
+def ingest_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's lock; a second ingest at the same time is refused."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fh = (data_dir / ".lock").open("a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BusyError(
+                f"{data_dir}: another ingest is writing to this data folder; try again when it ends"
+            ) from None
+        yield
+    finally:
+        fh.close()  # closing releases the lock, also when the process is killed
+
+
+def _stamp(ts: datetime) -> str:
+    return ts.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _conform(table: pa.Table, schema: pa.Schema, name: str) -> pa.Table:
+    missing = [f.name for f in schema if f.name not in table.column_names]
+    if missing:
+        raise InputError(name, f"missing column(s) {', '.join(missing)}")
+    try:
+        return table.select(schema.names).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputError(name, f"column of the wrong type ({exc})") from None
+
+
+def _prepare_posts(raw: pa.Table, key: bytes) -> pa.Table:
+    raw = _conform(raw, RAW_POSTS_SCHEMA, "posts")
+    bad = pc.invert(pc.is_in(raw["kind"], value_set=pa.array(POST_KINDS)))
+    if pc.any(bad).as_py():
+        raise InputError("posts", "kind must be one of " + ", ".join(POST_KINDS))
+    message = raw["message"]
+    masked = privacy.mask_messages(message)
+    return pa.table(
+        {
+            "post_id": raw["post_id"],
+            "page_id": raw["page_id"],
+            "kind": raw["kind"],
+            "parent_id": raw["parent_id"],
+            "created_at": raw["created_at"],
+            "author_key": privacy.pseudonymise(raw["author_id"], key),
+            "message": text.truncate(masked),
+            "message_length": pc.fill_null(pc.utf8_length(message), 0).cast(pa.int64()),
+            "is_question": text.is_question(masked),
+            "is_hidden": raw["is_hidden"],
+            "permalink_url": raw["permalink_url"],
+        },
+        schema=POSTS_SCHEMA,
+    )
+
+
+def _prepare_replies(raw: pa.Table) -> pa.Table:
+    raw = _conform(raw, REPLIES_SCHEMA, "replies")
+    masked = text.truncate(privacy.mask_messages(raw["message"]))
+    return raw.set_column(raw.schema.get_field_index("message"), "message", masked)
+
+
+def _write_table(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd", row_group_size=1_000_000)
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def write_snapshot(
+    data_dir: Path,
+    pages: pa.Table,
+    posts: pa.Table,
+    replies: pa.Table,
+    *,
+    as_of: datetime,
+    source: str,
+    anomalies: dict | None = None,
+    extra_counts: dict | None = None,
+    now: datetime | None = None,
+) -> SnapshotInfo:
+    """Mask, pseudonymise, derive facts and write one immutable snapshot atomically."""
+    data_dir = Path(data_dir)
+    if as_of.tzinfo is None:
+        raise InputError("--as-of", "the snapshot time needs a UTC offset")
+    now = now or datetime.now(UTC)
+    pages = _conform(pages, PAGES_SCHEMA, "pages")
+    with ingest_lock(data_dir):
+        clean_temporary(data_dir)  # leftovers of an ingest that was killed
+        key = privacy.load_or_create_key(data_dir)
+        posts_t = _prepare_posts(posts, key)
+        replies_t = _prepare_replies(replies)
+        registry = load_registry(data_dir)
+        hours = {pid: entry.hours() for pid, entry in registry.items()}
+        facts = compute_facts(posts_t, replies_t, as_of, hours)
+
+        snapshot_id = f"{_stamp(as_of)}_{_stamp(now)}_{secrets.token_hex(3)}"
+        root = snapshots_dir(data_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = root / f".tmp-{snapshot_id}"
+        kinds = pc.value_counts(posts_t["kind"]).to_pylist()
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "snapshot_id": snapshot_id,
+            "as_of": as_of.astimezone(UTC).isoformat(),
+            "created_at": now.astimezone(UTC).isoformat(),
+            "source": source,
+            "counts": {
+                "pages": pages.num_rows,
+                "posts": posts_t.num_rows,
+                "replies": replies_t.num_rows,
+                "inbound_items": facts.num_rows,
+                **{f"kind_{k['values']}": k["counts"] for k in kinds},
+                **(extra_counts or {}),
+            },
+            "anomalies": {
+                "reply_before_item": pc.sum(facts["has_reply_before_item"]).as_py() or 0,
+                "truncated_messages": pc.sum(
+                    pc.greater(posts_t["message_length"], text.MAX_MESSAGE_CHARS)
+                ).as_py()
+                or 0,
+                **(anomalies or {}),
+            },
+        }
+        try:
+            tmp.mkdir()
+            for name, table in zip(TABLES, (pages, posts_t, replies_t, facts), strict=True):
+                _write_table(table, tmp / f"{name}.parquet")
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            final = root / snapshot_id
+            os.rename(tmp, final)
+            dir_fd = os.open(root, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return SnapshotInfo(snapshot_id, final, manifest)
+
+
+def clean_temporary(data_dir: Path) -> int:
+    """Remove leftovers of interrupted ingests (hidden temporary folders); returns how many."""
+    root = snapshots_dir(data_dir)
+    removed = 0
+    if root.is_dir():
+        for p in root.glob(".tmp-*"):
+            shutil.rmtree(p, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def check_parquet(path: Path) -> None:
+    """Raise a one-line error naming a Parquet file that cannot be read."""
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise DataDirError(f"{path}: not a readable Parquet file ({exc})") from None

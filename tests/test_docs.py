@@ -1,0 +1,62 @@
+"""Docs that cannot drift: each test fails when the code changes and the docs do not."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import cli, methodology, storage
+from analysis.facts import FACTS_SCHEMA
+from analysis.metrics import RANK_COLUMNS
+from analysis.registry import COLUMNS as REGISTRY_COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_methodology_doc_is_generated_from_the_code():
+    assert cli.main(["docs", "--check"]) == 0, "run: python -m analysis docs"
+
+
+def test_methodology_has_both_languages_for_every_definition():
+    for d in methodology.DEFINITIONS:
+        assert d.term_sv and d.term_en and d.text_sv and d.text_en
+    assert len(methodology.definitions("sv")) == len(methodology.definitions("en"))
+
+
+@pytest.mark.parametrize(
+    ("table", "schema"),
+    [
+        ("pages.parquet", storage.PAGES_SCHEMA),
+        ("posts.parquet", storage.POSTS_SCHEMA),
+        ("replies.parquet", storage.REPLIES_SCHEMA),
+        ("item_facts.parquet", FACTS_SCHEMA),
+    ],
+)
+def test_data_contract_documents_every_column(table, schema):
+    text = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    section = text.split(f"## {table}")[1].split("\n## ")[0]
+    documented = re.findall(r"^\| `(\w+)` \|", section, flags=re.M)
+    assert documented == schema.names
+
+
+def test_data_contract_documents_the_registry():
+    text = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    section = text.split("## registry.csv")[1]
+    documented = set(re.findall(r"^\| `(\w+)` \|", section, flags=re.M))
+    assert documented == set(REGISTRY_COLUMNS)
+
+
+def test_readme_names_every_command_and_the_csv_header():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in cli.COMMANDS:
+        assert f"`{command}" in readme, command
+    assert ",".join(RANK_COLUMNS) in readme
+    assert "make run" in readme and "make test" in readme
+
+
+def test_rank_csv_starts_with_the_contract_columns(study_data, capsys):
+    assert cli.main(["rank", "--data-dir", str(study_data), "--format", "csv"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.startswith(",".join(RANK_COLUMNS) + ",")
