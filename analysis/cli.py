@@ -135,15 +135,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def format_table(df) -> str:
     """A plain-text leaderboard for the terminal."""
-    view = df[
-        ["rank", "page_name", "inbound", "pending", "reply_rate", "median_response_min"]
-    ].copy()
-    view["rank"] = view["rank"].map(lambda r: "–" if r is None or r != r else str(r))
-    view["reply_rate"] = view["reply_rate"].map(lambda v: "" if v != v else f"{v:.0%}")
-    view["median_response_min"] = view["median_response_min"].map(
-        lambda v: "" if v != v or v is None else f"{v:.0f}"
+    import pandas as pd
+
+    def fmt(value, pattern: str) -> str:
+        return "–" if pd.isna(value) else pattern.format(value)
+
+    view = pd.DataFrame(
+        {
+            "rank": df["rank"].map(lambda v: fmt(v, "{}")),
+            "page": df["page_name"],
+            "inbound": df["inbound"],
+            "pending": df["pending"],
+            "reply rate": df["reply_rate"].map(lambda v: fmt(v, "{:.0%}")),
+            "median min": df["median_response_min"].map(lambda v: fmt(v, "{:.0f}")),
+            "p90 min": df["p90_response_min"].map(lambda v: fmt(v, "{:.0f}")),
+            "within goal": df["within_sla_share"].map(lambda v: fmt(v, "{:.0%}")),
+        }
     )
-    view.columns = ["rank", "page", "inbound", "pending", "reply rate", "median min"]
     return view.to_string(index=False)
 
 
@@ -165,7 +173,10 @@ def cmd_rank(args: argparse.Namespace) -> int:
     df = metrics.rank(ds, filters)
     if args.format == "csv":
         buf = io.StringIO()
-        df.to_csv(buf, index=False, lineterminator="\n")
+        out = df.copy()
+        for col in ("accepts_visitor_posts", "is_ranked"):
+            out[col] = out[col].map({True: "true", False: "false"})
+        out.to_csv(buf, index=False, lineterminator="\n")
         sys.stdout.write(buf.getvalue())
     elif args.format == "json":
         records = json.loads(df.to_json(orient="records"))

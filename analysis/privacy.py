@@ -116,11 +116,14 @@ def mask_messages(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     if pa.types.is_null(values.type) or len(values) == 0:
         return values
     candidate = pc.fill_null(pc.match_substring_regex(values, _CANDIDATE), False)
-    rows = pc.filter(values, candidate).to_pylist()
-    masked = [mask_text(row) for row in rows]
-    if masked == rows:  # nothing to mask: no copy
+    # Mask each distinct candidate once: exports repeat texts (templates, copy-paste storms).
+    encoded = pc.filter(values, candidate).dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    masked = [mask_text(row) for row in distinct]
+    if masked == distinct:  # nothing to mask: no copy
         return values
-    return pc.replace_with_mask(values, candidate, pa.array(masked, type=values.type))
+    replaced = pc.take(pa.array(masked, type=values.type), encoded.indices)
+    return pc.replace_with_mask(values, candidate, replaced)
 
 
 def pseudonymise(ids: pa.Array | pa.ChunkedArray, key: bytes) -> pa.Array:

@@ -60,3 +60,20 @@ def test_rank_csv_starts_with_the_contract_columns(study_data, capsys):
     assert cli.main(["rank", "--data-dir", str(study_data), "--format", "csv"]) == 0
     header = capsys.readouterr().out.splitlines()[0]
     assert header.startswith(",".join(RANK_COLUMNS) + ",")
+
+
+def test_rank_csv_cells(study_data, capsys):
+    """Rates as fractions, booleans as true/false, an empty cell where a value is undefined."""
+    cli.main(["rank", "--data-dir", str(study_data), "--format", "csv", "--min-items", "1"])
+    lines = capsys.readouterr().out.splitlines()
+    verket_b = next(line for line in lines if ",Verket B," in line).split(",")
+    assert verket_b[0] == "" and verket_b[4] == "false" and verket_b[5:8] == ["0", "0", "0"]
+    assert verket_b[8:15] == [""] * 7
+    first = lines[1].split(",")
+    assert first[0] == "1" and first[4] == "true" and 0 <= float(first[8]) <= 1
+
+
+def test_rank_table_format(study_data, capsys):
+    assert cli.main(["rank", "--data-dir", str(study_data), "--min-items", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Myndighet A" in out and "88%" in out and "–" in out

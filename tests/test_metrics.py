@@ -29,6 +29,8 @@ def test_every_page_is_listed_even_without_inbound_items(ds):
     assert sorted(df["page_id"]) == [PAGE_A, PAGE_B, PAGE_C]
     b = row(df, PAGE_B)
     assert b["inbound"] == 0 and pd.isna(b["reply_rate"]) and pd.isna(b["rank"])
+    assert pd.isna(b["reply_rate_low"]) and pd.isna(b["reply_rate_high"])
+    assert pd.isna(b["median_response_min"]) and pd.isna(b["km_median_response_min"])
     assert not b["accepts_visitor_posts"]
 
 

@@ -164,8 +164,9 @@ final as (
         answered,
         pending,
         reply_rate,
-        greatest(wilson_center - wilson_half, 0) as reply_rate_low,
-        least(wilson_center + wilson_half, 1) as reply_rate_high,
+        -- greatest/least skip NULLs, so guard the empty case explicitly
+        case when rated > 0 then greatest(wilson_center - wilson_half, 0) end as reply_rate_low,
+        case when rated > 0 then least(wilson_center + wilson_half, 1) end as reply_rate_high,
         median_response_min,
         p90_response_min,
         within_sla_share,
