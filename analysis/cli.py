@@ -44,7 +44,7 @@ def _data_dir_arg(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from analysis import metrics
+    from analysis import options as metrics
 
     parser = argparse.ArgumentParser(
         prog="python -m analysis",

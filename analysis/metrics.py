@@ -14,13 +14,15 @@ import pandas as pd
 
 from analysis.dataset import Dataset
 from analysis.errors import SvarstidError
+from analysis.options import (
+    CLOCKS,
+    DEFAULT_MIN_ITEMS,
+    DEFAULT_PENDING_HOURS,
+    LEVELS,
+    SCOPES,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-SCOPES = ("all", "visitor_posts", "comments", "questions")
-CLOCKS = ("wall", "business")
-LEVELS = ("page", "agency")
-DEFAULT_PENDING_HOURS = 72.0
-DEFAULT_MIN_ITEMS = 10
 WILSON_Z = 1.959963984540054  # 95 % two-sided
 RANK_COLUMNS = (
     "rank", "page_id", "page_name", "agency", "accepts_visitor_posts", "inbound", "answered",
