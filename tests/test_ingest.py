@@ -129,6 +129,12 @@ def naive_timestamp(root: Path) -> tuple[Path, str]:
     return _page(root, [item]), "(item 900_8): created_time '2017-01-02T10:00:00' has no UTC offset"
 
 
+def absurd_year(root: Path) -> tuple[Path, str]:
+    item = node("900_11", "2017-01-02 10:00", "u1", "Hej")
+    item["created_time"] = "9999-01-02T10:00:00+0000"
+    return _page(root, [item]), "(item 900_11): created_time '9999-01-02T10:00:00+0000' is outside"
+
+
 def nested_naive_timestamp(root: Path) -> tuple[Path, str]:
     reply = node("900_9_r", "2017-01-02 11:00", "900", "Svar")
     reply["created_time"] = "2017-01-02 11:00"
@@ -161,7 +167,8 @@ def message_not_text(root: Path) -> tuple[Path, str]:
 
 BAD_INPUTS = [
     truncated, not_utf8, data_not_list, missing_created_time, naive_timestamp,
-    nested_naive_timestamp, no_page_json, empty_folder, does_not_exist, message_not_text,
+    nested_naive_timestamp, absurd_year, no_page_json, empty_folder, does_not_exist,
+    message_not_text,
 ]  # fmt: skip
 
 

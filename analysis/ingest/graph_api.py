@@ -20,6 +20,9 @@ import pyarrow as pa
 from analysis.errors import InputError
 from analysis.storage import PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
 
+# Facebook pages exist since 2004; a timestamp outside these years is a broken export.
+FIRST_YEAR, LAST_YEAR = 2004, 2100
+
 
 @dataclass
 class Rejected:
@@ -109,6 +112,8 @@ def _timestamp(value: object, path: Path, item_id: str | None, name: str) -> dat
         raise InputError(path, f"{name} {value!r} is not an ISO 8601 timestamp", item_id) from None
     if ts.tzinfo is None:
         raise InputError(path, f"{name} {value!r} has no UTC offset", item_id)
+    if not FIRST_YEAR <= ts.year <= LAST_YEAR:
+        raise InputError(path, f"{name} {value!r} is outside {FIRST_YEAR}–{LAST_YEAR}", item_id)
     return ts.astimezone(UTC)
 
 
