@@ -1,0 +1,95 @@
+-- profile_backlog: how many inbound items are waiting for the page, by local weekday and hour —
+--   the Monday-morning backlog. An item waits from its arrival until its first reply; one that
+--   is never answered waits for the pending window (then it counts as ignored) or until the
+--   snapshot was taken, whichever is first. Wall clock: the queue a visitor sees.
+-- grain: one row per weekday (1 = Monday … 7 = Sunday) and hour (0–23, Europe/Stockholm), the
+--   queue length at the start of each hour averaged over the weeks of the period, over all
+--   entities in $entity_ids together.
+-- inputs: stg_item_facts (macro), page_dim
+-- parameters:
+--   $files, $dedupe            item_facts.parquet paths and whether to deduplicate them
+--   $level                     'page' | 'agency' (what $entity_ids name)
+--   $entity_ids                list of page ids or agency names
+--   $scope                     'visitor_posts' | 'comments' | 'all' | 'questions'
+--   $since, $until             TIMESTAMPTZ bounds of the period, [since, until)
+--   $pending_minutes           the pending window
+with pages as (
+    select
+        page_id,
+        case when $level = 'agency' then agency else page_id end as entity_id
+    from page_dim
+),
+
+items as (
+    select
+        f.created_at as waiting_from,
+        case
+            when f.first_reply_at is not null then f.first_reply_at
+            when f.reply_count > 0 then f.created_at  -- only a reply stamped before the item
+            else least(
+                f.created_at + to_microseconds(($pending_minutes * 60e6)::bigint),
+                greatest(f.observed_at, f.created_at)
+            )
+        end as waiting_until
+    from stg_item_facts($files, $dedupe) as f
+    inner join pages as p on f.page_id = p.page_id
+    where
+        list_contains($entity_ids, p.entity_id)
+        and f.created_at >= $since
+        and f.created_at < $until
+        and (
+            $scope = 'all'
+            or ($scope = 'questions' and f.is_question)
+            or ($scope = 'visitor_posts' and f.kind = 'visitor_post')
+            or ($scope = 'comments' and f.kind = 'comment')
+        )
+),
+
+events as (
+    select waiting_from as event_at, 1 as delta from items
+    union all
+    select waiting_until as event_at, -1 as delta from items
+),
+
+queue as (
+    select
+        event_at,
+        sum(sum(delta)) over (order by event_at rows unbounded preceding) as waiting
+    from events
+    group by event_at
+),
+
+bounds as (
+    select
+        date_trunc('hour', greatest(min(waiting_from), $since)) as first_hour,
+        least(max(waiting_until), $until) as last_instant
+    from items
+    having count(*) > 0  -- no items, no hours (greatest/least would skip the NULLs)
+),
+
+hours as (
+    select unnest(generate_series(first_hour, last_instant, interval 1 hour)) as sample_at
+    from bounds
+),
+
+sampled as (
+    select
+        timezone('Europe/Stockholm', h.sample_at) as local_at,
+        coalesce(q.waiting, 0) as waiting
+    from hours as h
+    asof left join queue as q on h.sample_at >= q.event_at
+),
+
+final as (
+    select
+        isodow(local_at) as weekday,
+        hour(local_at) as hour,
+        avg(waiting) as mean_waiting,
+        max(waiting) as max_waiting,
+        count(*) as count_samples
+    from sampled
+    group by weekday, hour
+)
+
+select * from final
+order by weekday, hour

@@ -1,0 +1,177 @@
+"""What Svarstid's ranking is measured against, on the same Parquet files.
+
+1. `pandas_rank`: what a user would otherwise write — read the item facts' needed columns with
+   `pd.read_parquet`, boolean masks, a groupby with median and quantile, the Wilson interval in
+   numpy, a rank. Correct and idiomatic; not sabotaged, not heroically optimised.
+2. `duckdb_floor`: the least any DuckDB ranking can cost — one group-by scan over the same
+   columns (count, count_if, median of the response column per page) in a fresh connection.
+
+`compare` checks that the pandas numbers equal Svarstid's before either is timed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+WILSON_Z = 1.959963984540054
+TOLERANCE = 1e-9
+RESPONSE = {"wall": "wall_minutes", "business": "business_minutes"}
+_FLOOR = """
+    select page_id, count(*) as inbound, count_if(reply_count > 0) as answered,
+           median({column}) as median_response_min
+    from read_parquet($file)
+    where created_at >= $since and created_at < $until
+    group by page_id
+"""
+# The floor's query per clock: two constant texts (column names are not parameters).
+FLOOR_SQL = {clock: _FLOOR.replace("{column}", column) for clock, column in RESPONSE.items()}
+COMPARED = (
+    "inbound",
+    "answered",
+    "pending",
+    "reply_rate",
+    "median_response_min",
+    "p90_response_min",
+    "reply_rate_low",
+    "reply_rate_high",
+    "rank",
+)
+
+
+@dataclass(frozen=True)
+class View:
+    """One ranking to time: a name, the clock and an optional period (Stockholm days)."""
+
+    name: str
+    clock: str = "wall"
+    since: date | None = None
+    until: date | None = None
+    pending_hours: float = 72.0
+    min_items: int = 10
+
+    def bounds(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """[since, until) as UTC instants: Stockholm midnights, as `metrics.Filters` does."""
+        zone = "Europe/Stockholm"
+        lo = (
+            pd.Timestamp(datetime.combine(self.since, time())).tz_localize(zone).tz_convert("UTC")
+            if self.since
+            else pd.Timestamp("1900-01-01", tz="UTC")
+        )
+        hi = (
+            pd.Timestamp(datetime.combine(self.until + timedelta(days=1), time()))
+            .tz_localize(zone)
+            .tz_convert("UTC")
+            if self.until
+            else pd.Timestamp("9999-01-01", tz="UTC")
+        )
+        return lo, hi
+
+    def cli_args(self) -> list[str]:
+        args = ["--clock", self.clock]
+        if self.since:
+            args += ["--since", self.since.isoformat()]
+        if self.until:
+            args += ["--until", self.until.isoformat()]
+        return args
+
+
+def pandas_rank(snapshot: Path, view: View) -> pd.DataFrame:
+    """The leaderboard the straightforward pandas way (page level, scope all)."""
+    response = RESPONSE[view.clock]
+    facts = pd.read_parquet(
+        Path(snapshot) / "item_facts.parquet",
+        columns=["page_id", "created_at", "reply_count", "wall_minutes_observed", response],
+    )
+    since, until = view.bounds()
+    facts = facts[(facts["created_at"] >= since) & (facts["created_at"] < until)]
+    answered = facts["reply_count"] > 0
+    pending = ~answered & (facts["wall_minutes_observed"] < view.pending_hours * 60)
+    facts = facts.assign(answered=answered, pending=pending)
+
+    by_page = facts.groupby("page_id")
+    stats = by_page.agg(
+        inbound=("answered", "size"),
+        answered=("answered", "sum"),
+        pending=("pending", "sum"),
+        median_response_min=(response, "median"),
+    )
+    stats["p90_response_min"] = by_page[response].quantile(0.9)
+
+    pages = pd.read_parquet(Path(snapshot) / "pages.parquet", columns=["page_id", "page_name"])
+    out = pages.merge(stats, how="left", left_on="page_id", right_index=True)
+    for col in ("inbound", "answered", "pending"):
+        out[col] = out[col].fillna(0).astype("int64")
+
+    rated = (out["inbound"] - out["pending"]).to_numpy(dtype=float)
+    n = np.where(rated > 0, rated, np.nan)
+    p = out["answered"].to_numpy(dtype=float) / n
+    z2 = WILSON_Z**2
+    center = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = WILSON_Z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    out["reply_rate"] = p
+    out["reply_rate_low"] = np.maximum(center - half, 0)
+    out["reply_rate_high"] = np.minimum(center + half, 1)
+
+    # rank by reply rate (high first), then median (low first, missing last); ties share a rank
+    ranked = out[rated >= view.min_items].sort_values(
+        ["reply_rate", "median_response_min"], ascending=[False, True], na_position="last"
+    )
+    key = ranked[["reply_rate", "median_response_min"]].fillna(np.inf)
+    new = key.ne(key.shift()).any(axis=1).to_numpy()
+    position = np.arange(1, len(ranked) + 1)
+    out["rank"] = pd.Series(np.maximum.accumulate(np.where(new, position, 0)), ranked.index)
+    out["rank"] = out["rank"].astype("Int64")
+    return out
+
+
+def duckdb_floor(snapshot: Path, view: View) -> list[tuple]:
+    """One group-by scan over the same columns, in a fresh connection."""
+    import duckdb
+
+    since, until = view.bounds()
+    con = duckdb.connect()
+    try:
+        params = {
+            "file": str(Path(snapshot) / "item_facts.parquet"),
+            "since": since.to_pydatetime(),
+            "until": until.to_pydatetime(),
+        }
+        return con.execute(FLOOR_SQL[view.clock], params).fetchall()
+    finally:
+        con.close()
+
+
+class Mismatch(AssertionError):
+    """The baseline's numbers differ from Svarstid's."""
+
+
+def compare(
+    svarstid: pd.DataFrame,
+    baseline: pd.DataFrame,
+    what: str = "pandas",
+    columns: tuple[str, ...] = COMPARED,
+) -> int:
+    """Assert that both rankings hold the same pages and numbers; returns the pages compared."""
+    a = svarstid.set_index("page_id").sort_index()
+    b = baseline.set_index("page_id").sort_index()
+    if list(a.index) != list(b.index):
+        missing = set(a.index) ^ set(b.index)
+        raise Mismatch(
+            f"{what}: different pages ({len(missing)} differ, e.g. {sorted(missing)[:3]})"
+        )
+    for col in columns:
+        x = pd.to_numeric(a[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        y = pd.to_numeric(b[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        same = np.isclose(x, y, rtol=TOLERANCE, atol=TOLERANCE, equal_nan=True)
+        if not same.all():
+            i = int(np.flatnonzero(~same)[0])
+            raise Mismatch(
+                f"{what}: {col} differs for page {a.index[i]}: svarstid {x[i]!r}, {what} {y[i]!r}"
+                f" ({int((~same).sum())} pages differ)"
+            )
+    return len(a)

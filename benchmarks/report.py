@@ -1,0 +1,578 @@
+"""The results as Markdown: machine, tables of times and ratios, and each goal MET or NOT MET."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+GOAL_ITEMS = 5_000_000
+DASHBOARD_ITEMS = 1_000_000
+INGEST_GOAL = 100_000  # inbound items per second
+DEMO_GOAL_S = 30.0
+CLI_GOAL_S = 1.0
+PANDAS_GOAL = 20.0  # Svarstid at least this many times faster than pandas
+FLOOR_GOAL = 3.0  # Svarstid at most this many times the DuckDB floor
+MEMORY_GOAL = 2 * 1024**3
+FIRST_RENDER_GOAL_S = 2.0
+FILTER_GOAL_S = 0.5
+LINEAR_SLACK = 1.10  # noise margin: per-item cost may rise 10 % from the smallest to the largest
+MET, NOT_MET, UNKNOWN = "MET", "NOT MET", "NOT EVALUATED"
+SECTIONS = (
+    "## Goals",
+    "## Pipeline",
+    "## Ranking",
+    "## CLI",
+    "## Agency profile",
+    "## Dashboard",
+    "## Scaling",
+    "## Peak memory",
+)
+
+
+def secs(s: float | None) -> str:
+    if s is None:
+        return "–"
+    if s < 0.01:
+        return f"{s * 1000:.1f} ms"
+    if s < 1:
+        return f"{s * 1000:.0f} ms"
+    if s < 100:
+        return f"{s:.2f} s"
+    return f"{s:.0f} s"
+
+
+def mb(b: int | None) -> str:
+    return "–" if not b else f"{b / 2**20:,.0f} MB"
+
+
+def per_s(items: int, s: float | None) -> str:
+    if not s:
+        return "–"
+    r = items / s
+    return f"{r / 1e6:.2f}M/s" if r >= 1e6 else f"{r / 1e3:.0f}k/s"
+
+
+def ratio(x: float | None) -> str:
+    return "–" if x is None else f"{x:.1f}×" if x >= 10 else f"{x:.2f}×"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+@dataclass
+class Goal:
+    name: str
+    target: str
+    measured: str
+    status: str
+    reason: str
+
+
+def _views(size: dict) -> dict:
+    return size.get("rank", {}).get("views", {})
+
+
+def _goal_size(results: dict, items: int) -> tuple[dict | None, str]:
+    """The size a goal is judged at (or None) and a note when it is not the goal's size."""
+    sizes = results["sizes"]
+    exact = [s for s in sizes if s["items"] == items]
+    if exact:
+        return exact[0], ""
+    if not sizes:
+        return None, "no size ran"
+    largest = max(sizes, key=lambda s: s["items"])
+    return None, f"{_label(items)} not run (largest run: {largest['label']})"
+
+
+def _label(items: int) -> str:
+    return f"{items // 1_000_000}M" if items >= 1_000_000 else f"{items // 1000}k"
+
+
+def _judge(ok: bool) -> str:
+    return MET if ok else NOT_MET
+
+
+def goals(results: dict) -> list[Goal]:
+    """Every goal of issue #5, judged at its size (5M, the dashboard at 1M) when that ran."""
+    sizes = results["sizes"]
+    quick = bool(results["options"].get("quick"))
+    big, note = _goal_size(results, GOAL_ITEMS)
+    largest = max(sizes, key=lambda s: s["items"]) if sizes else None
+    out = [_goal_correct(results)]
+    out.append(_goal_demo(big, largest, note))
+    out.append(_goal_ingest(sizes, quick))
+    out += _goals_rank(big, note)
+    out.append(_goal_dashboard(sizes))
+    out.append(_goal_memory(big, largest, note))
+    out.append(_goal_linear(results, quick))
+    return out
+
+
+def _goal_correct(results: dict) -> Goal:
+    """Asserted by the run itself: a mismatch stops that size and is listed as a failure."""
+    checked = sum(len(_views(s)) for s in results["sizes"])
+    failed = [f for f in results.get("failures", []) if "differs" in f["error"]]
+    return Goal(
+        "pandas baseline equals Svarstid's rank",
+        "same pages; inbound, answered, pending equal; reply rate, median, p90, Wilson bounds "
+        "within 1e-9; same ranks",
+        f"{checked} rankings checked in-process and {checked} CLI CSVs",
+        _judge(checked > 0 and not failed),
+        "; ".join(f["error"][:200] for f in failed) or "asserted before any timing",
+    )
+
+
+def _goal_demo(big: dict | None, largest: dict | None, note: str) -> Goal:
+    name, target = "demo generation of 5M items", f"≤ {DEMO_GOAL_S:.0f} s"
+    if big:
+        s = big["demo"]["seconds"]
+        why = f"{per_s(big['demo']['inbound_items'], s)} with {big['demo']['generator']}"
+        return Goal(name, target, secs(s), _judge(s <= DEMO_GOAL_S), why)
+    measured = "–"
+    if largest and largest["items"] >= 100_000:
+        s = largest["demo"]["seconds"] * GOAL_ITEMS / largest["items"]
+        measured = f"~{secs(s)} (linear from {largest['label']})"
+    return Goal(name, target, measured, UNKNOWN, note)
+
+
+def _goal_ingest(sizes: list[dict], quick: bool) -> Goal:
+    name, target = "Graph API ingest throughput", f"≥ {INGEST_GOAL:,} inbound items/s"
+    rates = [(s["label"], s["ingest"]["inbound_items"] / s["ingest"]["seconds"]) for s in sizes]
+    if quick or not rates:
+        return Goal(name, target, "–", UNKNOWN, "smoke run" if quick else "no ingest ran")
+    worst = min(rates, key=lambda r: r[1])
+    measured = ", ".join(f"{lb}: {r / 1e3:.0f}k/s" for lb, r in rates)
+    why = f"slowest at {worst[0]}; where the time goes: benchmarks/README.md"
+    return Goal(name, target, measured, _judge(worst[1] >= INGEST_GOAL), why)
+
+
+def _goals_rank(big: dict | None, note: str) -> list[Goal]:
+    """The worst of the four views decides each rank goal."""
+    cli = ("CLI rank at 5M, net of start-up", f"≤ {CLI_GOAL_S:.1f} s (every view)")
+    vs_pandas = ("rank at 5M vs pandas", f"≥ {PANDAS_GOAL:.0f}× faster (every view)")
+    vs_floor = ("rank at 5M vs DuckDB floor", f"≤ {FLOOR_GOAL:.0f}× the floor (every view)")
+    if not big or not _views(big):
+        return [Goal(n, t, "–", UNKNOWN, note) for n, t in (cli, vs_pandas, vs_floor)]
+    views, runs = _views(big), big["cli"]["views"]
+    startup = big["cli"]["startup"]["seconds"]
+    w = max(runs, key=lambda v: runs[v]["net"])
+    out = [
+        Goal(
+            *cli,
+            f"worst {secs(runs[w]['net'])} ({w})",
+            _judge(runs[w]["net"] <= CLI_GOAL_S),
+            f"rank {secs(runs[w]['seconds'])} − start-up {secs(startup)}",
+        )
+    ]
+    speedup = {v: r["pandas"]["seconds"] / r["svarstid"]["seconds"] for v, r in views.items()}
+    w = min(speedup, key=speedup.get)
+    out.append(
+        Goal(
+            *vs_pandas,
+            f"worst {ratio(speedup[w])} ({w})",
+            _judge(speedup[w] >= PANDAS_GOAL),
+            "Svarstid in-process with a fresh Dataset (as the CLI) against pandas reading the "
+            "same Parquet file",
+        )
+    )
+    over = {v: r["svarstid"]["seconds"] / r["floor"]["seconds"] for v, r in views.items()}
+    w = max(over, key=over.get)
+    out.append(
+        Goal(
+            *vs_floor,
+            f"worst {ratio(over[w])} ({w})",
+            _judge(over[w] <= FLOOR_GOAL),
+            f"Svarstid {secs(views[w]['svarstid']['seconds'])}, "
+            f"floor {secs(views[w]['floor']['seconds'])}",
+        )
+    )
+    return out
+
+
+def _goal_dashboard(sizes: list[dict]) -> Goal:
+    name = "dashboard at 1M: first render / filter change"
+    target = f"≤ {FIRST_RENDER_GOAL_S:.0f} s / ≤ {FILTER_GOAL_S} s"
+    dash = next((s for s in sizes if "dashboard" in s), None)
+    if dash is None:
+        return Goal(name, target, "–", UNKNOWN, "the dashboard step did not run")
+    d = dash["dashboard"]
+    if "skipped" in d:
+        return Goal(name, target, "–", UNKNOWN, d["skipped"])
+    first, change = d["first_render"], d.get("filter_change")
+    measured = f"{secs(first)} / {secs(change)} at {dash['label']}"
+    if dash["items"] != DASHBOARD_ITEMS:
+        return Goal(name, target, measured, UNKNOWN, f"rendered at {dash['label']}, not 1M")
+    ok = first <= FIRST_RENDER_GOAL_S and change is not None and change <= FILTER_GOAL_S
+    why = (
+        "cold first render (fresh process, empty caches); a second session renders in "
+        + secs(d.get("warm_render"))
+        + (f"; {d['filter_note']}" if "filter_note" in d else "")
+    )
+    return Goal(name, target, measured, _judge(ok), why)
+
+
+def _goal_memory(big: dict | None, largest: dict | None, note: str) -> Goal:
+    name, target = "peak memory of every step at 5M", f"≤ {mb(MEMORY_GOAL)}"
+    if not big and not largest:
+        return Goal(name, target, "–", UNKNOWN, note)
+    peaks = step_peaks(big or largest)
+    w = max(peaks, key=peaks.get)
+    if not big:
+        measured = f"at {largest['label']}: worst {mb(peaks[w])} ({w})"
+        return Goal(name, target, measured, UNKNOWN, note)
+    detail = ", ".join(f"{k} {mb(v)}" for k, v in peaks.items())
+    return Goal(
+        name, target, f"worst {mb(peaks[w])} ({w})", _judge(peaks[w] <= MEMORY_GOAL), detail
+    )
+
+
+def _goal_linear(results: dict, quick: bool) -> Goal:
+    name = "cost grows no faster than linearly"
+    target = f"per-item time at the largest size ≤ {LINEAR_SLACK:.2f}× that at the smallest"
+    rows = [r for r in scaling_rows(results) if not r["baseline"]]
+    if quick or not rows:
+        return Goal(name, target, "–", UNKNOWN, "smoke run" if quick else "needs two sizes")
+    bad = [r for r in rows if r["growth"] > LINEAR_SLACK]
+    measured = ", ".join(f"{r['step']} {ratio(r['time_ratio'])}" for r in rows)
+    measured += f" for {ratio(rows[0]['items_ratio'])} the items"
+    why = "super-linear: " + ", ".join(r["step"] for r in bad) if bad else "every Svarstid step"
+    return Goal(name, target, measured, _judge(not bad), why)
+
+
+def step_peaks(size: dict) -> dict[str, int]:
+    """Peak RSS of Svarstid's own steps at one size (the baselines are not Svarstid's)."""
+    peaks = {}
+    for key in ("demo", "ingest"):
+        if key in size:
+            peaks[key] = size[key]["peak_rss"]
+    views = _views(size)
+    if views:
+        peaks["rank (in-process)"] = max(v["svarstid"]["peak_rss"] for v in views.values())
+        peaks["CLI rank"] = max(v["peak_rss"] for v in size["cli"]["views"].values())
+    if "profile" in size and "skipped" not in size["profile"]:
+        peaks["profile"] = size["profile"]["peak_rss"]
+    if "dashboard" in size and "skipped" not in size["dashboard"]:
+        peaks["dashboard"] = size["dashboard"]["peak_rss"]
+    return peaks
+
+
+def scaling_rows(results: dict) -> list[dict]:
+    sizes = sorted(results["sizes"], key=lambda s: s["items"])
+    if len(sizes) < 2:
+        return []
+    first, last = sizes[0], sizes[-1]
+
+    def steps(s: dict) -> dict[str, float]:
+        out = {"demo generation": s["demo"]["seconds"], "ingest": s["ingest"]["seconds"]}
+        views = _views(s)
+        if views:
+            name = next(iter(views))
+            out[f"rank in-process ({name})"] = views[name]["svarstid"]["seconds"]
+            out[f"CLI rank net ({name})"] = s["cli"]["views"][name]["net"]
+            out[f"pandas baseline ({name})"] = views[name]["pandas"]["seconds"]
+            out[f"DuckDB floor ({name})"] = views[name]["floor"]["seconds"]
+        return out
+
+    a, b = steps(first), steps(last)
+    items_ratio = last["demo"]["inbound_items"] / first["demo"]["inbound_items"]
+    rows = []
+    for step in a:
+        if step in b and a[step] > 0:
+            per_item = [steps(s)[step] / s["demo"]["inbound_items"] * 1e6 for s in sizes]
+            rows.append(
+                {
+                    "step": step,
+                    "per_item_us": per_item,
+                    "time_ratio": b[step] / a[step],
+                    "items_ratio": items_ratio,
+                    "growth": (b[step] / a[step]) / items_ratio,
+                    "baseline": step.startswith(("pandas", "DuckDB")),
+                }
+            )
+    return rows
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    o = results["options"]
+    v = m["versions"]
+    sizes = sorted(results["sizes"], key=lambda s: s["items"])
+    parts = [
+        "# Svarstid benchmark results",
+        "",
+        f"Generated by `python -m benchmarks{' --quick' if o.get('quick') else ''} --sizes "
+        f"{','.join(o['sizes'])}` on {m['date']} (git {m['git']}); the run took "
+        f"{secs(m.get('total_seconds'))}. How to run and read it: "
+        "[benchmarks/README.md](README.md).",
+        "",
+        f"- **Machine:** {m['cores']} cores, {m['memory'] / 2**30:.1f} GB memory "
+        f"(/proc/meminfo), {m['platform']}; load average "
+        f"{'/'.join(f'{x:.1f}' for x in m['load'])} at the start, "
+        f"{'/'.join(f'{x:.1f}' for x in m.get('load_end', m['load']))} at the end "
+        "(shared machine: compare the ratios, not the absolute times).",
+        "- **Versions:** " + ", ".join(f"{k} {val}" for k, val in v.items()),
+        f"- **Timings:** best of {o['repeat']} (the queries, CLI and dashboard, interleaved "
+        "round-robin with their baselines); demo generation and ingest best of "
+        f"{o['repeat']} up to 200k items, once above.",
+        "- **Data:** "
+        + (sizes[0]["demo"]["generator"] if sizes else "–")
+        + "; the Graph API export is written from the demo snapshot by benchmarks/graph_export.py.",
+    ]
+    if o.get("quick"):
+        parts += ["", "**Smoke run** (`--quick`): sizes too small for the goals to mean anything."]
+
+    parts += ["", "## Goals", ""]
+    parts.append(
+        table(
+            ["goal", "target", "measured", "status", "why"],
+            [[g.name, g.target, g.measured, f"**{g.status}**", g.reason] for g in goals(results)],
+        )
+    )
+
+    parts += ["", "## Pipeline", ""]
+    parts.append(
+        "Per size: generating the demo snapshot (`analysis.demo.write_demo`), writing it as a "
+        "Graph API export (the benchmark's own writer, not Svarstid), ingesting that export "
+        "(`analysis.ingest.ingest_graph_api`: parse, validate, mask, pseudonymise, item facts, "
+        "Parquet), and the agency profile's queries for the busiest page on a warm Dataset."
+    )
+    parts.append("")
+    rows = []
+    for s in sizes:
+        n = s["demo"]["inbound_items"]
+        prof = s.get("profile", {})
+        queries = prof.get("queries", {})
+        warm = sum(q["seconds"] for k, q in queries.items() if k.startswith("profile_"))
+        rows.append(
+            [
+                s["label"],
+                f"{n:,}",
+                secs(s["demo"]["seconds"]),
+                per_s(n, s["demo"]["seconds"]),
+                f"{secs(s['export']['seconds'])} ({s['export']['files']:,} files, "
+                f"{s['export']['bytes'] / 2**20:,.0f} MB)",
+                secs(s["ingest"]["seconds"]),
+                per_s(n, s["ingest"]["seconds"]),
+                "skipped" if "skipped" in prof else f"{secs(warm)} ({len(queries) - 1} queries)",
+            ]
+        )
+    parts.append(
+        table(
+            [
+                "size",
+                "inbound items",
+                "demo",
+                "demo items/s",
+                "export (benchmark)",
+                "ingest",
+                "ingest items/s",
+                "profile (warm)",
+            ],
+            rows,
+        )
+    )
+
+    parts += ["", "## Ranking", ""]
+    parts.append(
+        "`metrics.rank` in-process with a fresh `Dataset` (as the CLI does; *warm*: on an open "
+        "`Dataset`, as the dashboard does) against the pandas baseline and the DuckDB floor on "
+        "the same snapshot. *pandas ÷ Svarstid* above 1 means Svarstid is faster; *Svarstid ÷ "
+        "floor* is what Svarstid costs over one bare group-by scan. The check column is asserted "
+        "before timing."
+    )
+    parts.append("")
+    rows = []
+    for s in sizes:
+        open_s = s["rank"]["dataset_open"]["seconds"]
+        for name, r in _views(s).items():
+            sv, pdt, fl = r["svarstid"]["seconds"], r["pandas"]["seconds"], r["floor"]["seconds"]
+            rows.append(
+                [
+                    s["label"],
+                    name,
+                    secs(sv),
+                    secs(r["svarstid_warm"]["seconds"]),
+                    secs(open_s),
+                    secs(pdt),
+                    secs(fl),
+                    ratio(pdt / sv),
+                    ratio(sv / fl),
+                    r["check"],
+                ]
+            )
+    parts.append(
+        table(
+            [
+                "size",
+                "view",
+                "Svarstid",
+                "warm",
+                "of which Dataset()",
+                "pandas",
+                "DuckDB floor",
+                "pandas ÷ Svarstid",
+                "Svarstid ÷ floor",
+                "check",
+            ],
+            rows,
+        )
+    )
+
+    parts += ["", "## CLI", ""]
+    parts.append(
+        "`python -m analysis rank --data-dir … --format csv` in a subprocess against `python -m "
+        "analysis --version` (the CLI's own start-up), interleaved; *net* = rank − start-up. "
+        "The CSV is checked against the pandas baseline."
+    )
+    parts.append("")
+    rows = []
+    for s in sizes:
+        c = s["cli"]
+        for name, r in c["views"].items():
+            startup = c["startup"]["seconds"]
+            rows.append(
+                [
+                    s["label"],
+                    name,
+                    secs(startup),
+                    secs(r["seconds"]),
+                    secs(r["net"]),
+                    ratio(r["seconds"] / startup),
+                    mb(r["peak_rss"]),
+                    r["check"],
+                ]
+            )
+    parts.append(
+        table(
+            ["size", "view", "start-up", "rank", "net", "rank ÷ start-up", "peak RSS", "check"],
+            rows,
+        )
+    )
+
+    parts += ["", "## Agency profile", ""]
+    prof_rows, notes = [], []
+    for s in sizes:
+        p = s.get("profile", {})
+        if "skipped" in p:
+            notes.append(f"{s['label']}: skipped — {p['skipped']}")
+            continue
+        for q, r in p.get("queries", {}).items():
+            prof_rows.append([s["label"], q, secs(r["seconds"]), mb(r["peak_rss"])])
+        for q, err in p.get("errors", {}).items():
+            notes.append(f"{s['label']}: `{q}` raised {err}")
+        if p.get("page_id"):
+            notes.append(f"{s['label']}: page {p['page_id']} ({p['page_inbound']:,} inbound items)")
+    parts.append(
+        "Every `profile_*` function of `analysis.profile` for the page with the most inbound "
+        "items, default filters, on a warm `Dataset`; the last row opens a fresh `Dataset` and "
+        "runs them all (a first visit to the profile page)."
+    )
+    parts.append("")
+    if prof_rows:
+        parts.append(table(["size", "query", "time", "peak RSS (worker)"], prof_rows))
+    parts += [f"- {n}" for n in notes]
+
+    parts += ["", "## Dashboard", ""]
+    dash = [s for s in sizes if "dashboard" in s]
+    if not dash:
+        parts.append("Not run.")
+    for s in dash:
+        d = s["dashboard"]
+        if "skipped" in d:
+            parts.append(f"At {s['label']}: skipped — {d['skipped']}.")
+            continue
+        parts.append(
+            f"The start page through `streamlit.testing.v1.AppTest` at {s['label']}, best of "
+            f"{d.get('runs', 1)} fresh processes."
+        )
+        parts.append("")
+        parts.append(
+            table(
+                [
+                    "size",
+                    "first render (cold)",
+                    "filter change",
+                    "second session (warm caches)",
+                    "filter",
+                    "peak RSS",
+                ],
+                [
+                    [
+                        s["label"],
+                        secs(d["first_render"]),
+                        secs(d.get("filter_change")),
+                        secs(d.get("warm_render")),
+                        d.get("filter_widget", d.get("filter_note", "–")),
+                        mb(d["peak_rss"]),
+                    ]
+                ],
+            )
+        )
+
+    parts += ["", "## Scaling", ""]
+    rows = scaling_rows(results)
+    if rows:
+        parts.append(
+            "Time per inbound item (µs) at each size; linear cost keeps it flat, fixed costs make "
+            "it fall. *time ratio* is the largest size's time over the smallest's, against the "
+            "ratio of items."
+        )
+        parts.append("")
+        parts.append(
+            table(
+                [
+                    "step",
+                    *[f"µs/item at {s['label']}" for s in sizes],
+                    "time ratio",
+                    "items ratio",
+                    "verdict",
+                ],
+                [
+                    [
+                        r["step"],
+                        *[f"{x:.2f}" for x in r["per_item_us"]],
+                        ratio(r["time_ratio"]),
+                        ratio(r["items_ratio"]),
+                        "sub-linear"
+                        if r["growth"] < 1 / LINEAR_SLACK
+                        else "linear"
+                        if r["growth"] <= LINEAR_SLACK
+                        else "**super-linear**",
+                    ]
+                    for r in rows
+                ],
+            )
+        )
+    else:
+        parts.append("Needs at least two sizes.")
+
+    parts += ["", "## Peak memory", ""]
+    parts.append(
+        "Peak RSS of each step's process (from wait4, like `/usr/bin/time`), including the "
+        "interpreter and its imports; *rank (in-process)* is the peak during Svarstid's calls "
+        "alone (reset between calls through /proc/self/clear_refs)."
+    )
+    parts.append("")
+    keys = ["demo", "ingest", "rank (in-process)", "CLI rank", "profile", "dashboard"]
+    parts.append(
+        table(
+            ["size", *keys, "pandas baseline", "DuckDB floor"],
+            [
+                [
+                    s["label"],
+                    *[mb(step_peaks(s).get(k)) for k in keys],
+                    mb(max((r["pandas"]["peak_rss"] for r in _views(s).values()), default=0)),
+                    mb(max((r["floor"]["peak_rss"] for r in _views(s).values()), default=0)),
+                ]
+                for s in sizes
+            ],
+        )
+    )
+
+    if results.get("failures"):
+        parts += ["", "## Failures", ""]
+        for f in results["failures"]:
+            parts += [f"### {f['size']}", "", "```", f["error"], "```"]
+    return "\n".join(parts) + "\n"

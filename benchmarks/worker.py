@@ -1,0 +1,314 @@
+"""One benchmark step in its own process: `python -m benchmarks.worker STEP IN.json OUT.json`.
+
+Each step reads its arguments from IN.json and writes its measurements to OUT.json; the parent
+reads the process's peak RSS from wait4, so every step's memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from benchmarks.measure import interleaved, process_peak, timed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _view(d: dict):
+    from benchmarks.baselines import View
+
+    return View(
+        name=d["name"],
+        clock=d["clock"],
+        since=date.fromisoformat(d["since"]) if d.get("since") else None,
+        until=date.fromisoformat(d["until"]) if d.get("until") else None,
+    )
+
+
+def _filters(view):
+    from analysis.metrics import Filters
+
+    return Filters(clock=view.clock, since=view.since, until=view.until)
+
+
+# -- steps ----------------------------------------------------------------------------------------
+
+
+def step_demo(args: dict) -> dict:
+    """Generate the synthetic dataset with analysis.demo.write_demo (or the stand-in)."""
+    data_dir = Path(args["data_dir"])
+    shutil.rmtree(data_dir, ignore_errors=True)
+    try:
+        from analysis.demo import write_demo
+    except ModuleNotFoundError as exc:
+        if exc.name != "analysis.demo":
+            raise
+        from benchmarks.synth import write_synthetic
+
+        generator = "benchmarks.synth (analysis/demo.py not there yet)"
+
+        def run():
+            return write_synthetic(data_dir, args["items"])
+    else:
+        generator = "analysis.demo.write_demo"
+
+        def run():
+            return write_demo(data_dir, items=args["items"])
+
+    seconds, peak, info = timed(run)
+    counts = info.manifest["counts"]
+    import duckdb
+
+    facts = str(Path(info.path) / "item_facts.parquet")
+    first, last = duckdb.execute(
+        "select min(created_at at time zone 'Europe/Stockholm')::date,"
+        " max(created_at at time zone 'Europe/Stockholm')::date from read_parquet(?)",
+        [facts],
+    ).fetchone()
+    return {
+        "seconds": seconds,
+        "peak_rss_call": peak,
+        "generator": generator,
+        "snapshot": str(info.path),
+        "as_of": info.manifest["as_of"],
+        "inbound_items": counts["inbound_items"],
+        "posts": counts["posts"],
+        "replies": counts["replies"],
+        "pages": counts["pages"],
+        "first_day": first.isoformat() if first else None,
+        "last_day": last.isoformat() if last else None,
+    }
+
+
+def step_export(args: dict) -> dict:
+    """Write the snapshot's data as a Graph API export (the benchmark's own writer)."""
+    from benchmarks.graph_export import write_export
+
+    out = Path(args["out"])
+    shutil.rmtree(out, ignore_errors=True)
+    seconds, peak, info = timed(lambda: write_export(Path(args["snapshot"]), out))
+    return {
+        "seconds": seconds,
+        "peak_rss_call": peak,
+        "files": info.files,
+        "bytes": info.bytes,
+        "inbound_items": info.inbound_items,
+        "replies": info.replies,
+        "conversation": info.conversation,
+    }
+
+
+def step_ingest(args: dict) -> dict:
+    """Time analysis.ingest.ingest_graph_api over the export."""
+    from analysis.ingest import ingest_graph_api
+
+    data_dir = Path(args["data_dir"])
+    as_of = datetime.fromisoformat(args["as_of"])
+    seconds, peak, report = timed(
+        lambda: ingest_graph_api(data_dir, [Path(args["export"])], as_of=as_of)
+    )
+    counts = report.snapshot.manifest["counts"]
+    return {
+        "seconds": seconds,
+        "peak_rss_call": peak,
+        "inbound_items": counts["inbound_items"],
+        "replies": counts["replies"],
+        "posts": counts["posts"],
+        "rejected": report.rejected,
+        "snapshot": str(report.snapshot.path),
+    }
+
+
+def step_rank(args: dict) -> dict:
+    """Svarstid's rank against the pandas baseline and the DuckDB floor, per view."""
+    import pandas as pd
+
+    from analysis import metrics
+    from analysis.dataset import Dataset
+    from benchmarks.baselines import compare, duckdb_floor, pandas_rank
+
+    data_dir, snapshot = Path(args["data_dir"]), Path(args["snapshot"])
+    repeats = args["repeats"]
+    out_dir = Path(args["out_dir"])
+    warm = Dataset(data_dir)
+
+    def open_dataset():
+        Dataset(data_dir).close()
+
+    results: dict = {"dataset_open": interleaved({"open": open_dataset}, repeats)["open"].as_dict()}
+    views = {}
+    for raw in args["views"]:
+        view = _view(raw)
+        filters = _filters(view)
+
+        def svarstid(filters=filters):
+            ds = Dataset(data_dir)
+            try:
+                return metrics.rank(ds, filters)
+            finally:
+                ds.close()
+
+        # correctness first: the baseline must give Svarstid's numbers, the floor its counts
+        mine = svarstid()
+        base = pandas_rank(snapshot, view)
+        pages = compare(mine, base, "pandas")
+        floor = pd.DataFrame(
+            duckdb_floor(snapshot, view),
+            columns=["page_id", "inbound", "answered", "median_response_min"],
+        )
+        # the floor has no pending or p90: compare what it has, on the pages with items
+        with_items = mine[mine["inbound"] > 0][["page_id", "inbound", "answered"]]
+        floor_pages = compare(
+            with_items.assign(median_response_min=mine["median_response_min"]),
+            floor,
+            "duckdb floor",
+            columns=("inbound", "answered", "median_response_min"),
+        )
+        base.to_parquet(out_dir / f"pandas-{view.name}.parquet")
+        timings = interleaved(
+            {
+                "svarstid": svarstid,
+                "svarstid_warm": lambda filters=filters: metrics.rank(warm, filters),
+                "pandas": lambda view=view: pandas_rank(snapshot, view),
+                "floor": lambda view=view: duckdb_floor(snapshot, view),
+            },
+            repeats,
+        )
+        views[view.name] = {
+            "view": raw,
+            "check": f"equal on {pages} pages (floor: {floor_pages} pages with items)",
+            "inbound": int(mine["inbound"].sum()),
+            **{name: t.as_dict() for name, t in timings.items()},
+        }
+    results["views"] = views
+    warm.close()
+    return results
+
+
+def step_profile(args: dict) -> dict:
+    """Every `profile_*` query of analysis.profile for the busiest page."""
+    try:
+        from analysis import profile
+    except ModuleNotFoundError as exc:
+        if exc.name != "analysis.profile":
+            raise
+        return {"skipped": "analysis/profile.py is not there yet"}
+    from analysis import metrics
+    from analysis.dataset import Dataset
+
+    data_dir = Path(args["data_dir"])
+    repeats = args["repeats"]
+    filters = metrics.Filters()
+    warm = Dataset(data_dir)
+    ranking = metrics.rank(warm, filters)
+    page_id = str(ranking.sort_values("inbound", ascending=False)["page_id"].iloc[0])
+    names = sorted(
+        n for n in dir(profile) if n.startswith("profile_") and callable(getattr(profile, n))
+    )
+    queries, errors = {}, {}
+    for name in names:
+        fn = getattr(profile, name)
+        try:
+            fn(warm, filters, [page_id])
+        except Exception as exc:  # a query still being written: note it, time the others
+            errors[name] = f"{type(exc).__name__}: {exc}"
+            continue
+        queries[name] = lambda fn=fn: fn(warm, filters, [page_id])
+
+    def cold() -> None:
+        ds = Dataset(data_dir)
+        try:
+            for name in queries:
+                getattr(profile, name)(ds, filters, [page_id])
+        finally:
+            ds.close()
+
+    timings = interleaved({**queries, "all, fresh Dataset": cold}, repeats)
+    warm.close()
+    return {
+        "page_id": page_id,
+        "page_inbound": int(ranking.set_index("page_id").loc[page_id, "inbound"]),
+        "queries": {name: t.as_dict() for name, t in timings.items()},
+        "errors": errors,
+    }
+
+
+CLOCK_WIDGET = "w_clock"
+
+
+def _find_widget(at, key: str):
+    """The AppTest widget with this key, whatever its kind."""
+    for kind in ("segmented_control", "radio", "selectbox", "pills", "select_slider", "toggle"):
+        try:
+            return getattr(at, kind)(key=key)
+        except (KeyError, AttributeError):
+            continue
+    return None
+
+
+def step_dashboard(args: dict) -> dict:
+    """The start page through streamlit.testing.v1.AppTest: first render and a filter change."""
+    app = ROOT / "dashboard.py"
+    if not app.exists():
+        return {"skipped": "dashboard.py is not there yet"}
+    os.environ["SVARSTID_DATA_DIR"] = args["data_dir"]
+    from streamlit.testing.v1 import AppTest
+
+    def fail(at) -> str | None:
+        if at.exception:
+            return "; ".join(str(e.message) for e in at.exception)[:500]
+        return None
+
+    at = AppTest.from_file(str(app), default_timeout=600)
+    first, peak_first, _ = timed(at.run)
+    if err := fail(at):
+        raise RuntimeError(f"the start page raised: {err}")
+    widget = _find_widget(at, CLOCK_WIDGET)
+    out = {"first_render": first, "peak_rss_first": peak_first}
+    if widget is None:
+        out["filter_note"] = f"no widget with key {CLOCK_WIDGET!r} on the start page"
+    else:
+        from analysis.options import CLOCKS
+
+        other = next(c for c in CLOCKS if c != widget.value)  # options holds the labels
+        change, _, _ = timed(lambda: widget.set_value(other).run())
+        if err := fail(at):
+            raise RuntimeError(f"the start page raised after a filter change: {err}")
+        if _find_widget(at, CLOCK_WIDGET).value != other:
+            raise RuntimeError(f"the clock did not change to {other!r}")
+        out["filter_change"] = change
+        out["filter_widget"] = f"{CLOCK_WIDGET} → {other}"
+    # a second session in the same server process: Streamlit's caches are warm
+    at2 = AppTest.from_file(str(app), default_timeout=600)
+    out["warm_render"], _, _ = timed(at2.run)
+    return out
+
+
+STEPS = {
+    "demo": step_demo,
+    "export": step_export,
+    "ingest": step_ingest,
+    "rank": step_rank,
+    "profile": step_profile,
+    "dashboard": step_dashboard,
+}
+
+
+def main(argv: list[str]) -> int:
+    step, in_path, out_path = argv
+    args = json.loads(Path(in_path).read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    result = STEPS[step](args)
+    result["worker_seconds"] = time.perf_counter() - start
+    result["worker_peak_rss"] = process_peak()
+    Path(out_path).write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

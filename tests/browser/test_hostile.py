@@ -1,0 +1,303 @@
+"""Hostile text and hostile links in a real browser: public text stays text.
+
+A data folder whose visitor messages, page replies, page names, agency and sector names carry
+HTML, script, Markdown links and images and a 50,000-character line is served by a real
+`streamlit run dashboard.py`; Chromium opens every view that shows them. Nothing may run
+(`window.__pwned` stays undefined), no link or image to evil.example may appear, the text must
+be shown literally, and hostile addresses fall back to defaults with a notice, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from analysis.ingest import ingest_graph_api
+from tests.graph_export import node, write_page
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "tests" / "artifacts" / "screenshots"
+
+LONG = "L" * 49_990 + " slut?"
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=1">',
+    "[klicka här](https://evil.example)",
+    "![x](https://evil.example/x.png)",
+    '<a href="https://evil.example">länk</a> <b>fet</b> <iframe src="https://evil.example">',
+    "javascript:window.__pwned=1 :red[röd] $$\\alpha$$ **fet** <https://evil.example/auto>",
+    LONG,
+]
+SHOWN_CHARS = 10_000  # messages are stored cut at this length
+PAGE_1, PAGE_2 = "951", "952"
+# Names come from page.json and the hand-edited registry: markup here; web addresses in names
+# are tested on their own server (test_names_with_web_addresses_are_not_linked).
+PAGE_NAMES = {
+    PAGE_1: '<img src=x onerror="window.__pwned=1"> Verket [a](javascript:window.__pwned=1)',
+    PAGE_2: "<b>Länk</b>verket :red[röd] **fet** $x^2$ <script>window.__pwned=1</script>",
+}
+AGENCY = "<script>window.__pwned=1</script> Myndigheten ![x](x.png) <u>u</u>"
+SECTOR = "<b>Sektor</b> [s](javascript:alert(1)) # rubrik"
+
+
+def _export(root: Path, names: dict[str, str]) -> Path:
+    posts = []
+    for i, text in enumerate(HOSTILE):
+        day = 2 + 2 * i
+        answered = node(f"{PAGE_1}_a{i}", f"2017-01-{day:02d} 10:00", f"u{i}", text, [
+            node(f"{PAGE_1}_a{i}_r", f"2017-01-{day + 1:02d} 12:00", PAGE_1, "Svar: " + text),
+        ])  # fmt: skip
+        answered["permalink_url"] = "javascript:window.__pwned=1" if i % 2 else (
+            "https://evil.example/post"
+        )
+        posts.append(answered)
+        posts.append(node(f"{PAGE_1}_u{i}", f"2017-01-{day:02d} 11:00", f"w{i}", text))
+    own = node(f"{PAGE_1}_p", "2017-01-02 08:00", PAGE_1, HOSTILE[0], [
+        node(f"{PAGE_1}_p_c{i}", "2017-01-02 09:00", f"c{i}", t) for i, t in enumerate(HOSTILE)
+    ])  # fmt: skip
+    write_page(root, PAGE_1, names[PAGE_1], [[*posts, own]])
+    other = [
+        node(f"{PAGE_2}_v{i}", f"2017-01-{2 + i:02d} 10:00", f"x{i}", text,
+             [node(f"{PAGE_2}_v{i}_r", f"2017-01-{2 + i:02d} 10:30", PAGE_2, text)])
+        for i, text in enumerate(HOSTILE * 2)
+    ]  # fmt: skip
+    write_page(root, PAGE_2, names[PAGE_2], [other])
+    return root
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not start")
+
+
+def _needs_browser() -> None:
+    pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    if not (REPO / "dashboard.py").exists():
+        pytest.skip("no dashboard.py yet")
+
+
+def _data_folder(root: Path, names: dict[str, str], agency: str, sector: str) -> Path:
+    data = root / "data"
+    data.mkdir(parents=True)
+    with (data / "registry.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["page_id", "agency", "sector"])
+        for page_id in names:
+            w.writerow([page_id, agency, sector])
+    export = _export(root / "export", names)
+    ingest_graph_api(data, [export], as_of=datetime(2017, 2, 1, tzinfo=UTC))
+    return data
+
+
+@contextmanager
+def serve(data: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free loopback port over `data`; yields its address.
+    Fails the test if the server logged a traceback."""
+    port = _free_port()
+    env = {**os.environ, "SVARSTID_DATA_DIR": str(data)}
+    log_path = data.parent / f"server-{port}.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    server_log = log_path.read_text("utf-8", errors="replace")
+    assert "Traceback" not in server_log, server_log[-3000:]
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    _needs_browser()
+    data = _data_folder(tmp_path_factory.mktemp("hostile"), PAGE_NAMES, AGENCY, SECTOR)
+    with serve(data) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser, hostile_server, request):
+    """A fresh context (from conftest's Chromium) that refuses and records evil.example."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
+    # Any request to evil.example would mean a link or image was rendered and followed.
+    evil_requests: list[str] = []
+    context.route("**/*evil.example*", lambda route: (evil_requests.append(route.request.url),
+                                                     route.abort()))  # fmt: skip
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.evil_requests = evil_requests
+    pg.page_errors = errors
+    yield pg
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"hostile-{request.node.name[:80]}.png"))
+    except Exception:  # a screenshot is a courtesy, never a failure
+        pass
+    context.close()
+
+
+def settle(pg, selector: str, timeout: float = 60_000) -> None:
+    """Wait for `selector`, then for the script run to finish (the status widget disappears)."""
+    pg.wait_for_selector(selector, timeout=timeout)
+    pg.wait_for_timeout(300)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
+    pg.wait_for_timeout(300)
+
+
+def assert_inert(pg) -> None:
+    assert pg.evaluate("typeof window.__pwned") == "undefined"
+    assert pg.locator('a[href*="evil.example"]').count() == 0
+    assert pg.locator('img[src*="evil.example"], iframe[src*="evil.example"]').count() == 0
+    assert pg.locator('a[href^="javascript:"]').count() == 0
+    assert pg.locator('img[src="x"]').count() == 0  # the <img onerror> was not made an element
+    scripts = pg.evaluate(
+        "Array.from(document.scripts).filter(s => s.textContent.includes('__pwned')).length"
+    )
+    assert scripts == 0
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert not pg.evil_requests
+    assert not [e for e in pg.page_errors if "__pwned" in e]
+
+
+def grid_texts(pg) -> list[str]:
+    """The cell texts of the visible data grids (their accessible table mirrors the canvas)."""
+    return pg.evaluate(
+        "Array.from(document.querySelectorAll('[data-testid=stDataFrame] td'))"
+        ".map(td => td.textContent)"
+    )
+
+
+VIEWS = [
+    ("rankings", "/?lang=sv", '[data-testid="stDataFrame"]'),
+    ("rankings-agency", "/?level=agency", '[data-testid="stDataFrame"]'),
+    ("profile", f"/profile?id={PAGE_1}&period=all", '[data-testid="stDataFrame"]'),
+    ("profile-2", f"/profile?id={PAGE_2}&period=all&lang=en", '[data-testid="stDataFrame"]'),
+    ("profile-agency", "/profile?level=agency&period=all", '[data-testid="stDataFrame"]'),
+    ("compare", f"/compare?ids={PAGE_1}&ids={PAGE_2}&period=all", "h1"),
+    ("methodology", "/methodology", '[data-testid="stDataFrame"]'),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "ready"), VIEWS, ids=[v[0] for v in VIEWS])
+def test_every_view_keeps_hostile_text_inert(hostile_server, page, name, path, ready):
+    page.goto(hostile_server + path)
+    settle(page, ready)
+    assert_inert(page)
+    for tab in page.get_by_role("tab").all():  # hidden tabs render their content when opened
+        tab.click()
+        page.wait_for_timeout(400)
+        assert_inert(page)
+
+
+def test_profile_items_show_the_text_literally(hostile_server, page):
+    page.goto(hostile_server + f"/profile?id={PAGE_1}&period=all")
+    settle(page, '[data-testid="stDataFrame"]')
+    expected = [text[:SHOWN_CHARS] for text in HOSTILE]
+    for tab_name in ("Långsammast besvarade", "Obesvarade"):
+        page.get_by_role("tab", name=tab_name).click()
+        page.wait_for_timeout(800)
+        cells = grid_texts(page)
+        missing = [text[:40] for text in expected if text not in cells]
+        assert not missing, (tab_name, missing)
+        assert_inert(page)
+    # The page's name is shown as text too, in the heading.
+    assert PAGE_NAMES[PAGE_1] in page.locator("h1").first.inner_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "warned"),
+    [
+        ("/?since=9999-99-99&page=' or 1=1--&scope=<script>", ["scope"]),
+        ("/?period=custom&since=9999-99-99&until=2017-13-01", ["since", "until"]),
+        ("/?period=custom&since=0001-01-01&until=" + "9" * 5000, ["since", "until"]),
+        ("/profile?id=' or 1=1--&period=x' --&lang=zz", ["id", "period", "lang"]),
+        ("/profile?id=%00&level=agency'&clock=business;drop", ["level", "clock"]),
+        ("/compare?ids=<b>x</b>&ids=" + PAGE_1, ["ids"]),
+        ("/?snapshot=../../../etc/passwd&sector=x' or 1=1 --", ["snapshot", "sector"]),
+        ("/methodology?snapshot=20990101T000000Z_20990101T000000Z_ffffff", ["snapshot"]),
+    ],
+    ids=["sql-and-script", "impossible-dates", "year-1-and-huge", "profile", "nul-and-suffixes",
+         "compare-markup", "path-traversal", "future-snapshot"],
+)
+def test_hostile_addresses_fall_back_with_a_notice(hostile_server, page, path, warned):
+    page.goto(hostile_server + path)
+    settle(page, "h1")
+    assert_inert(page)
+    alerts = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    for name in warned:  # the notice names the parameter
+        assert re.search(rf"\b{name}\b", alerts), (name, alerts)
+    # The address is rewritten to the values in use: nothing hostile stays in it.
+    for bad in ("9999", "or 1=1", "<script>", "passwd", "<b>", "zz", "drop"):
+        assert bad not in page.url
+
+
+def test_an_unknown_page_says_so_and_shows_the_start_page(hostile_server, page):
+    page.goto(hostile_server + "/no-such-page?lang=en")
+    settle(page, "h1")
+    assert "Page not found" in " ".join(page.locator('[role="dialog"]').all_inner_texts())
+    assert_inert(page)
+
+
+def test_names_with_web_addresses_are_not_linked(browser, tmp_path):
+    """GFM autolinks bare web and e-mail addresses even in escaped Markdown: a page, agency or
+    sector name holding https://… must still not become a link in a heading or caption."""
+    _needs_browser()
+    names = {PAGE_1: "Verket https://evil.example/a", PAGE_2: "Verket www.evil.example"}
+    data = _data_folder(tmp_path, names, "Myndigheten evil@evil.example", "Sektor https://evil.example")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    try:
+        with serve(data) as url:
+            for path in ("/", f"/profile?id={PAGE_1}", f"/compare?ids={PAGE_1}&ids={PAGE_2}"):
+                pg.goto(url + path)
+                settle(pg, "h1")
+                assert pg.locator('a[href*="evil.example"]').count() == 0, path
+    finally:
+        context.close()

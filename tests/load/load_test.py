@@ -1,0 +1,405 @@
+"""Load: 20 concurrent browser sessions against one `streamlit run dashboard.py`.
+
+    python -m tests.load.load_test [--sessions 20] [--rounds 2] [--visits 3]
+    SVARSTID_LOAD=1 pytest tests/load -m load
+
+One Chromium, one context per session (async Playwright). Every session moves through the four
+views a few times with varying filters, so the result caches see many keys. Recorded: errors
+(navigation failures, exception boxes, JavaScript errors; must be 0), the time from navigation
+until the view's main content is drawn (p50, p95, max per view), and the server's resident
+memory (VmRSS from /proc, sampled every 0.25 s). Memory must stay bounded: the RSS at the end of
+the second round may not exceed 1.3x the peak of the first. The summary is printed and written
+to benchmarks/load_results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS = REPO / "benchmarks" / "load_results.md"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+MEMORY_GROWTH_LIMIT = 1.3
+READY_TIMEOUT_MS = 120_000
+
+PERIODS = ("all", "last30")
+SCOPES = ("all", "visitor_posts", "comments", "questions")
+CLOCKS = ("wall", "business")
+LEVELS = ("page", "agency")
+
+
+# -- data and server -----------------------------------------------------------------------------
+
+
+def make_data(root: Path, items: int) -> tuple[Path, str]:
+    """A small data folder: the synthetic demo when analysis.demo exists, else the dashboard
+    tests' seeded three-month world. Returns the folder and what it holds."""
+    data = root / "data"
+    try:
+        from analysis import demo
+    except ImportError:
+        from tests.conftest import build_app_data
+
+        build_app_data(data)
+        return data, "tests.conftest app world (6 pages, 13 weeks)"
+    info = demo.write_demo(data, items=items)
+    return data, f"demo, {info.manifest['counts']['inbound_items']:,} inbound items"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "SVARSTID_DATA_DIR": str(data)}
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise TimeoutError("streamlit did not start")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process in MB, from /proc (psutil is not installed)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, pid: int, every: float = 0.25):
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.samples: list[tuple[float, float]] = []
+        self.marks: dict[str, int] = {}
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        start = time.monotonic()
+        while not self._halt.is_set():
+            value = rss_mb(self.pid)
+            if value is not None:
+                self.samples.append((time.monotonic() - start, value))
+            self._halt.wait(self.every)
+
+    def mark(self, name: str) -> None:
+        self.marks[name] = len(self.samples)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def between(self, a: str, b: str) -> list[float]:
+        return [v for _, v in self.samples[self.marks[a] : self.marks[b]]]
+
+
+# -- sessions -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    visits: int = 0
+
+
+VIEWS = {
+    # view: (path, selector of its main content)
+    "rankings": ("/", '[data-testid="stDataFrame"]'),
+    "profile": ("/profile", '[data-testid="stPlotlyChart"]'),
+    "compare": ("/compare", '[data-testid="stPlotlyChart"]'),
+    "methodology": ("/methodology", '[data-testid="stDataFrame"]'),
+}
+
+
+def view_url(base: str, view: str, rng: random.Random) -> str:
+    path = VIEWS[view][0]
+    level = rng.choice(LEVELS) if view != "methodology" else "page"
+    query = (
+        f"period={rng.choice(PERIODS)}&scope={rng.choice(SCOPES)}&clock={rng.choice(CLOCKS)}"
+        f"&level={level}&lang={rng.choice(('sv', 'en'))}"
+    )
+    return f"{base}{path}?{query}"
+
+
+async def visit(page, url: str, selector: str) -> float:
+    started = time.perf_counter()
+    response = await page.goto(url, wait_until="commit", timeout=READY_TIMEOUT_MS)
+    if response is None or response.status >= 400:
+        raise RuntimeError(f"HTTP {response.status if response else '?'}")
+    await page.wait_for_selector(selector, state="visible", timeout=READY_TIMEOUT_MS)
+    elapsed = time.perf_counter() - started
+    # Let the run finish before checking for an exception box.
+    await page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=READY_TIMEOUT_MS,
+    )
+    if await page.locator('[data-testid="stException"]').count():
+        raise RuntimeError("exception box: " + (await page.locator(
+            '[data-testid="stException"]').first.inner_text())[:200])  # fmt: skip
+    return elapsed
+
+
+async def session(browser, base: str, n: int, visits: int, stats: Stats, seed: int) -> None:
+    rng = random.Random(seed * 1000 + n)
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    page.on("pageerror", lambda exc: stats.errors.append(f"session {n}: js error {exc}"))
+    try:
+        for _ in range(visits):
+            order = list(VIEWS)
+            rng.shuffle(order)
+            for view in order:
+                url = view_url(base, view, rng)
+                try:
+                    elapsed = await visit(page, url, VIEWS[view][1])
+                except Exception as exc:  # every failure is an error of the run
+                    stats.errors.append(f"session {n}: {view}: {type(exc).__name__}: {exc}"[:300])
+                    continue
+                stats.times.setdefault(view, []).append(elapsed)
+                stats.visits += 1
+    finally:
+        await context.close()
+
+
+async def run_round(base: str, sessions: int, visits: int, seed: int) -> Stats:
+    from playwright.async_api import async_playwright
+
+    stats = Stats()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            await asyncio.gather(
+                *(session(browser, base, n, visits, stats, seed) for n in range(sessions))
+            )
+        finally:
+            await browser.close()
+    return stats
+
+
+# -- the whole run --------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+@dataclass
+class Result:
+    sessions: int
+    rounds: int
+    visits: int
+    data: str
+    stats: list[Stats]
+    rss_start: float
+    rss_peaks: list[float]
+    rss_ends: list[float]
+    wall_seconds: list[float]
+    load_average: tuple[str, str] = ("?", "?")
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for s in self.stats for e in s.errors]
+
+    def times(self, view: str | None = None) -> list[float]:
+        return [
+            t for s in self.stats for v, ts in s.times.items() if view in (None, v) for t in ts
+        ]
+
+    @property
+    def memory_ok(self) -> bool:
+        return self.rss_ends[-1] <= MEMORY_GROWTH_LIMIT * self.rss_peaks[0]
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.sessions} concurrent sessions x {self.rounds} rounds x {self.visits} passes "
+            f"over 4 views; data: {self.data}",
+            f"page visits: {sum(s.visits for s in self.stats)}, errors: {len(self.errors)}",
+            "",
+            "| view | visits | p50 s | p95 s | max s |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for view in [*VIEWS, None]:
+            ts = self.times(view)
+            lines.append(
+                f"| {view or '**all**'} | {len(ts)} | {statistics.median(ts):.2f} | "
+                f"{percentile(ts, 0.95):.2f} | {max(ts):.2f} |"
+                if ts
+                else f"| {view} | 0 | – | – | – |"
+            )
+        lines += [
+            "",
+            "| server memory (VmRSS) | MB |",
+            "| --- | ---: |",
+            f"| after start-up, before any session | {self.rss_start:.0f} |",
+        ]
+        for i, (peak, end) in enumerate(zip(self.rss_peaks, self.rss_ends, strict=True), 1):
+            lines.append(f"| round {i}: peak | {peak:.0f} |")
+            lines.append(f"| round {i}: end | {end:.0f} |")
+        ratio = self.rss_ends[-1] / self.rss_peaks[0]
+        lines += [
+            "",
+            f"end of round {self.rounds} / peak of round 1 = {ratio:.2f} "
+            f"(limit {MEMORY_GROWTH_LIMIT}): {'bounded' if self.memory_ok else 'GROWING'}",
+            "round wall times: " + ", ".join(f"{w:.0f} s" for w in self.wall_seconds),
+            f"machine load average (1 min) before / after: {self.load_average[0]} / "
+            f"{self.load_average[1]} (other work on the machine slows every figure)",
+        ]
+        if self.errors:
+            lines += ["", "errors (first 10):", *(f"- {e}" for e in self.errors[:10])]
+        return "\n".join(lines)
+
+
+def load_average() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def run(sessions: int = 20, rounds: int = 2, visits: int = 3, items: int = 5000,
+        seed: int = 1) -> Result:  # fmt: skip
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is not installed")
+    with tempfile.TemporaryDirectory(prefix="svarstid-load-") as tmp:
+        root = Path(tmp)
+        data, described = make_data(root, items)
+        load_before = load_average()
+        proc, base = start_server(data, root / "server.log")
+        sampler = MemorySampler(proc.pid)
+        sampler.start()
+        try:
+            # One visit to warm the server up (imports, first Dataset), as any host would.
+            asyncio.run(run_round(base, 1, 1, seed))
+            time.sleep(1)
+            rss_start = rss_mb(proc.pid) or float("nan")
+            all_stats, peaks, ends, walls = [], [], [], []
+            for r in range(rounds):
+                sampler.mark(f"start{r}")
+                started = time.monotonic()
+                all_stats.append(asyncio.run(run_round(base, sessions, visits, seed + r)))
+                walls.append(time.monotonic() - started)
+                time.sleep(2)  # sessions closed: let the server drop them
+                sampler.mark(f"end{r}")
+                window = sampler.between(f"start{r}", f"end{r}")
+                peaks.append(max(window))
+                ends.append(window[-1])
+        finally:
+            stop_server(proc)
+            sampler.stop()
+            log = (root / "server.log").read_text("utf-8", errors="replace")
+        if "Traceback" in log:
+            all_stats[-1].errors.append("server log holds a traceback: " + log[-500:])
+        return Result(sessions, rounds, visits, described, all_stats, rss_start, peaks, ends,
+                      walls, (load_before, load_average()))  # fmt: skip
+
+
+def write_results(result: Result, path: Path = RESULTS) -> None:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    section = (
+        f"## {stamp}\n\n`python -m tests.load.load_test` on {machine}, "
+        f"server and browser on the same machine (loopback).\n\n{result.summary()}\n"
+    )
+    header = (
+        "# Load test results\n\n"
+        "Written by `tests/load/load_test.py` (newest first). Page time: from navigation until "
+        "the view's main content (leaderboard, first chart, snapshot table) is drawn.\n\n"
+    )
+    old = path.read_text("utf-8") if path.exists() else ""
+    previous = old.split("\n## ", 1)[1] if "\n## " in old else ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + section + ("\n## " + previous if previous else ""), "utf-8")
+
+
+@pytest.mark.load
+@pytest.mark.skipif(os.environ.get("SVARSTID_LOAD") != "1", reason="set SVARSTID_LOAD=1")
+def test_load():
+    pytest.importorskip("playwright.async_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    result = run()
+    print(result.summary())
+    write_results(result)
+    assert not result.errors, result.errors[:10]
+    assert result.memory_ok, result.summary()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tests.load.load_test", description=__doc__)
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--visits", type=int, default=3, help="passes over the four views per round")
+    ap.add_argument("--items", type=int, default=5000, help="demo size, when analysis.demo exists")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-write", action="store_true", help="do not update load_results.md")
+    args = ap.parse_args(argv)
+    result = run(args.sessions, args.rounds, args.visits, args.items, args.seed)
+    print(result.summary())
+    if not args.no_write:
+        write_results(result)
+        print(f"\nwrote {RESULTS.relative_to(REPO)}")
+    return 0 if not result.errors and result.memory_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,365 @@
+"""The dashboard through Streamlit's AppTest: every page runs, filters drive the numbers, the
+address restores a view, and bad addresses give a warning rather than an error.
+
+The app reads the seeded world of conftest.build_app_data (six pages over 13 weeks).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import analysis
+from analysis import methodology
+from analysis.dataset import Dataset
+from analysis.ingest import graph_api
+from analysis.metrics import RANK_COLUMNS
+from analysis.storage import write_snapshot
+from tests.conftest import APP_TEXTS, build_app_export
+from ui import i18n, tables
+
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = str(ROOT / "dashboard.py")
+VIEWS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
+TIMEOUT = 30
+
+
+@pytest.fixture
+def app_env(app_data, monkeypatch):
+    monkeypatch.setenv("SVARSTID_DATA_DIR", str(app_data))
+    return app_data
+
+
+def start(query: dict | None = None, page: str | None = None) -> AppTest:
+    """Run the dashboard; with `page`, then open that page with `query` as a freshly opened link
+    would (the address differs from what the session last wrote)."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    if page is None:
+        at.query_params.update(query or {})
+        return at.run()
+    at.run()
+    at.query_params.clear()
+    at.query_params.update(query or {})
+    return at.switch_page(page).run()
+
+
+def leaderboard(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[0].value  # the rankings page's first table
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+# -- smoke: every page ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", VIEWS)
+def test_every_page_runs(app_env, page):
+    at = start(page=page)
+    no_errors(at)
+    assert at.title, "every page has a title"
+    assert at.query_params.get("lang") == "sv"
+
+
+@pytest.mark.parametrize("page", VIEWS)
+def test_every_page_runs_in_english_at_agency_level(app_env, page):
+    at = start({"lang": "en", "level": "agency", "clock": "business"}, page)
+    no_errors(at)
+    assert at.radio(key="w_lang").value == "en"
+
+
+@pytest.mark.parametrize("page", VIEWS)
+def test_every_page_copes_with_a_period_without_data(app_env, page):
+    at = start({"period": "custom", "since": "2030-01-01", "until": "2030-01-31"}, page)
+    no_errors(at)
+    assert not at.warning
+
+
+# -- rankings: the filters drive the table --------------------------------------------------------
+
+
+def test_rankings_default_view(app_env):
+    at = start()
+    no_errors(at)
+    board = leaderboard(at)
+    assert len(board) == 6 and board["rank"].tolist()[:5] == [1, 2, 3, 4, 5]
+    assert pd.isna(board["rank"].iloc[-1]) and "för få" in board["flags"].iloc[-1]
+    assert "stängd vägg" in " ".join(board["flags"])
+    assert [m.label for m in at.metric][:2] == ["Sidor", "Inkommande inlägg"]
+    assert at.metric[1].value == "837"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("w_scope", "comments"), ("w_scope", "visitor_posts"), ("w_scope", "questions"),
+     ("w_period", "2017-01"), ("w_period", "last30")],
+)  # fmt: skip
+def test_scope_and_period_change_the_volumes(app_env, key, value):
+    at = start()
+    before = leaderboard(at)["inbound"].sum()
+    widget = at.radio(key=key) if key == "w_scope" else at.selectbox(key=key)
+    widget.set_value(value).run()
+    no_errors(at)
+    assert 0 < leaderboard(at)["inbound"].sum() < before
+    assert at.query_params[key.removeprefix("w_")] == value
+
+
+def test_clock_changes_the_response_times(app_env):
+    at = start()
+    wall = leaderboard(at).set_index("name")["median"]
+    at.radio(key="w_clock").set_value("business").run()
+    business = leaderboard(at).set_index("name")["median"]
+    assert (business < wall).all(), "opening hours leave out nights and weekends"
+    assert at.query_params["clock"] == "business"
+
+
+def test_level_agency_merges_pages(app_env):
+    at = start()
+    at.radio(key="w_level").set_value("agency").run()
+    board = leaderboard(at)
+    assert len(board) == 5 and "pages" in board
+    assert board.set_index("name").loc["Försäkringskassan", "pages"] == 2
+    assert at.metric[0].label == "Myndigheter"
+
+
+def test_sector_filter(app_env):
+    at = start()
+    at.selectbox(key="w_sector").set_value("Skatt").run()
+    assert leaderboard(at)["name"].tolist() == ["Skatteverket"]
+    assert at.query_params["sector"] == "Skatt"
+
+
+def test_custom_dates(app_env):
+    at = start({"period": "custom", "since": "2017-01-02", "until": "2017-01-08"})
+    no_errors(at)
+    assert not at.warning
+    week = leaderboard(at)["inbound"].sum()
+    assert 0 < week < 150
+    assert str(at.date_input(key="w_since").value) == "2017-01-02"
+
+
+def test_scatter_and_downloads_are_there(app_env):
+    at = start()
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["CSV", "Excel"]
+    assert len(at.get("plotly_chart")) == 1
+
+
+# -- the address ----------------------------------------------------------------------------------
+
+
+def test_query_parameters_restore_the_view(app_env):
+    query = {"lang": "en", "period": "2017-01", "scope": "comments", "clock": "business",
+             "level": "agency", "sector": "Socialförsäkring"}  # fmt: skip
+    at = start(query)
+    no_errors(at)
+    assert not at.warning
+    assert at.radio(key="w_lang").value == "en"
+    assert at.selectbox(key="w_period").value == "2017-01"
+    assert at.radio(key="w_scope").value == "comments"
+    assert at.radio(key="w_clock").value == "business"
+    assert at.radio(key="w_level").value == "agency"
+    assert at.selectbox(key="w_sector").value == "Socialförsäkring"
+    assert at.title[0].value == "Rankings"
+    assert sorted(leaderboard(at)["name"]) == ["Försäkringskassan", "Pensionsmyndigheten"]
+    assert dict(at.query_params) == query, "the address keeps exactly the view"
+
+
+def test_profile_and_compare_restore_their_selection(app_env):
+    at = start({"level": "agency", "id": "Skatteverket"}, "views/profile.py")
+    no_errors(at)
+    assert at.title[0].value == "Skatteverket"
+    assert at.query_params["id"] == "Skatteverket"
+    at = start({"ids": ["1003", "1005"]}, "views/compare.py")
+    no_errors(at)
+    assert at.multiselect(key="w_ids").value == ["1003", "1005"]
+    assert at.query_params["ids"] == ["1003", "1005"]
+
+
+def test_filters_follow_the_visitor_across_pages(app_env):
+    at = start()
+    at.radio(key="w_scope").set_value("comments").run()
+    at.radio(key="w_clock").set_value("business").run()
+    for page in ("views/profile.py", "views/compare.py", "views/methodology.py",
+                 "views/rankings.py"):  # fmt: skip
+        at.query_params.clear()  # Streamlit clears the address on a page switch
+        at.switch_page(page).run()
+        no_errors(at)
+        if page != "views/methodology.py":
+            assert at.radio(key="w_scope").value == "comments", page
+            assert at.query_params["clock"] == "business", page
+
+
+BAD = [  # (address, the parameter that is bad)
+    ({"scope": "x' or 1=1 --"}, "scope"),
+    ({"clock": "'; drop table page_dim; --"}, "clock"),
+    ({"level": "admin"}, "level"),
+    ({"lang": "de"}, "lang"),
+    ({"period": "9999-99"}, "period"),
+    ({"period": "custom", "since": "9999-99-99"}, "since"),
+    ({"period": "custom", "until": "2017-02-30"}, "until"),
+    ({"period": "custom", "since": "99999-01-01"}, "since"),
+    ({"sector": "Skatt' or sector <> '"}, "sector"),
+    ({"snapshot": "../../etc/passwd"}, "snapshot"),
+    ({"scope": "a" * 5000}, "scope"),
+]
+
+
+@pytest.mark.parametrize(("query", "bad"), BAD, ids=[f"{b}-{i}" for i, (_, b) in enumerate(BAD)])
+def test_bad_values_in_the_address_warn_and_fall_back(app_env, query, bad):
+    at = start(query)
+    no_errors(at)
+    assert len(at.warning) == 1 and f"({bad})" in at.warning[0].value, "names what was ignored"
+    assert leaderboard(at)["inbound"].sum() == 837, "the default view is shown"
+    assert at.query_params.get(bad) != query[bad], "the bad value leaves the address"
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [("views/profile.py", {"id": "999"}), ("views/profile.py", {"id": "1' or '1'='1"}),
+     ("views/profile.py", {"level": "agency", "id": "1001"}),
+     ("views/compare.py", {"ids": ["1001", "nope"]}), ("views/compare.py", {"ids": ["1"] * 9})],
+)  # fmt: skip
+def test_unknown_pages_in_the_address_warn(app_env, page, query):
+    at = start(query, page)
+    no_errors(at)
+    assert at.warning
+    assert at.title
+
+
+def test_unknown_parameters_are_dropped_quietly(app_env):
+    at = start({"utm_source": "newsletter", "fbclid": "abc"})
+    no_errors(at)
+    assert not at.warning
+    assert "utm_source" not in at.query_params
+
+
+def test_pinned_snapshot(app_env):
+    snapshot = Dataset(app_env).latest.snapshot_id
+    at = start({"snapshot": snapshot})
+    no_errors(at)
+    assert not at.warning
+    assert at.checkbox(key="w_pin").value is True
+    assert at.query_params["snapshot"] == snapshot
+    at.checkbox(key="w_pin").uncheck().run()
+    assert "snapshot" not in at.query_params
+    at.checkbox(key="w_pin").check().run()
+    assert at.query_params["snapshot"] == snapshot
+
+
+def test_language_switch(app_env):
+    at = start()
+    at.radio(key="w_lang").set_value("en").run()
+    no_errors(at)
+    assert at.title[0].value == "Rankings"
+    assert at.radio(key="w_scope").value == "all", "values survive the switch"
+    assert at.query_params["lang"] == "en"
+
+
+# -- the profile and compare pages ----------------------------------------------------------------
+
+
+def test_profile_shows_public_text_as_text(app_env):
+    at = start({"id": "1004"}, "views/profile.py")
+    no_errors(at)
+    texts = pd.concat([d.value for d in at.dataframe])  # slowest and unanswered items
+    markup = APP_TEXTS[4]  # "**Fet text** <b>html</b> [länk](…) <script>…"
+    assert markup in set(texts["text"]), "shown verbatim in a table cell"
+    assert not any("<script>" in m.value for m in at.markdown), "never as Markdown"
+    assert not texts["text"].str.contains("811228-9874").any(), "masked at ingest"
+    assert len(at.get("plotly_chart")) == 6  # trend, distribution, activity, three heatmaps
+
+
+def test_compare_needs_two(app_env):
+    at = start(page="views/compare.py")
+    assert len(at.multiselect(key="w_ids").value) == 3
+    at.multiselect(key="w_ids").set_value(["1001"]).run()
+    no_errors(at)
+    assert at.info and not at.get("plotly_chart")
+    at.multiselect(key="w_ids").set_value(["1001", "1002"]).run()
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_methodology_renders_the_code_definitions(app_env):
+    at = start(page="views/methodology.py")
+    shown = " ".join(m.value for m in at.markdown)
+    for term, _text in methodology.definitions("sv"):
+        assert term in shown
+
+
+# -- demo data ------------------------------------------------------------------------------------
+
+
+def _write_demo(data_dir: Path, items=None, seed=None):
+    """A stand-in for analysis.demo.write_demo: the seeded world, labelled as demo data."""
+    export = build_app_export(Path(data_dir).parent / "demo-export", seed or 7)
+    pages, posts, replies = graph_api.parse_paths([export]).tables()
+    return write_snapshot(
+        Path(data_dir), pages, posts, replies, as_of=pd.Timestamp("2017-03-01", tz="UTC"),
+        source="demo",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def fake_demo(monkeypatch):
+    module = types.ModuleType("analysis.demo")
+    module.write_demo = _write_demo
+    monkeypatch.setitem(sys.modules, "analysis.demo", module)
+    monkeypatch.setattr(analysis, "demo", module, raising=False)
+    return module
+
+
+@pytest.mark.parametrize("page", VIEWS)
+def test_an_empty_data_folder_shows_the_labelled_demo(tmp_path, monkeypatch, fake_demo, page):
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("SVARSTID_DATA_DIR", str(data_dir))
+    at = start(page=page)
+    no_errors(at)
+    assert any("Syntetiska demodata" in w.value for w in at.warning), "labelled on every page"
+    assert (data_dir / "demo" / "snapshots").is_dir(), "generated once, beside the data"
+
+
+def test_no_data_and_no_generator_is_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("SVARSTID_DATA_DIR", str(tmp_path / "nothing"))
+    monkeypatch.setitem(sys.modules, "analysis.demo", None)  # import fails
+    monkeypatch.delattr(analysis, "demo", raising=False)
+    at = start()
+    assert not at.exception
+    assert at.error and "python -m analysis demo" in at.error[0].value
+
+
+# -- strings, formats and downloads (no AppTest needed) -------------------------------------------
+
+
+def test_every_string_key_used_exists_in_both_languages():
+    used = set()
+    for path in [ROOT / "dashboard.py", *ROOT.glob("views/*.py"), *ROOT.glob("ui/*.py")]:
+        used |= set(re.findall(r"\bt\(\s*\"([a-z0-9_]+)\"", path.read_text(encoding="utf-8")))
+    missing = sorted(k for k in used if not i18n.has(k))
+    assert not missing
+    for key, (sv, en) in i18n.STRINGS.items():
+        assert sv and en, key
+
+
+def test_ranking_downloads(app_data):
+    from analysis.metrics import Filters, rank
+
+    ranking = rank(Dataset(app_data), Filters())
+    header = tables.ranking_csv(ranking).decode().splitlines()[0]
+    assert header.startswith(",".join(RANK_COLUMNS) + ",")
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(tables.ranking_xlsx(ranking, [("Period", "X")], "sv")))
+    assert book.sheetnames == ["Rankning", "Definitioner", "Urval"]
+    assert book["Definitioner"].max_row == len(methodology.DEFINITIONS) + 1
+    assert book["Rankning"]["I2"].number_format == "0.0%"  # reply_rate as a percentage

@@ -1,0 +1,200 @@
+"""The benchmark suite: its smoke run, its pandas baseline and its Graph API export writer.
+
+No timing is asserted anywhere: the machine is shared and noisy. What is asserted is that the
+benchmark runs, reports every section, and that the baseline it compares against computes the
+same numbers as Svarstid.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from analysis import metrics
+from analysis.dataset import Dataset
+from analysis.ingest import ingest_graph_api
+from benchmarks import report
+from benchmarks.baselines import Mismatch, View, compare, duckdb_floor, pandas_rank
+from benchmarks.graph_export import json_strings, write_export
+from benchmarks.run import label, parse_size, pick_quarter
+from benchmarks.synth import write_synthetic
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDY_VIEWS = [
+    View("all-wall", "wall"),
+    View("all-business", "business"),
+    View("jan-wall", "wall", date(2017, 1, 1), date(2017, 1, 10)),
+    View("jan-business", "business", date(2017, 1, 3), date(2017, 1, 31)),
+]
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """`python -m benchmarks --quick` on 2,000 items, once for the module."""
+    tmp = tmp_path_factory.mktemp("bench")
+    out = tmp / "results.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--sizes", "2000", "--work",
+         str(tmp / "work"), "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    return proc, tmp
+
+
+@pytest.mark.slow
+def test_quick_run_completes_and_reports_every_section(quick_run):
+    proc, tmp = quick_run
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = (tmp / "results.md").read_text(encoding="utf-8")
+    for section in report.SECTIONS:
+        assert section in text, section
+    assert "cores" in text and "GB memory" in text and "duckdb" in text
+    assert "| 2k | 2,000 |" in text  # the pipeline row of the one size
+    assert proc.stdout.startswith("# Svarstid benchmark results")  # printed too
+    assert not (tmp / "work" / "2k").exists()  # scratch data removed without --keep
+
+
+@pytest.mark.slow
+def test_quick_run_checks_the_baseline_against_svarstid(quick_run):
+    proc, tmp = quick_run
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads((tmp / "work" / "results.json").read_text(encoding="utf-8"))
+    (size,) = results["sizes"]
+    assert not results["failures"]
+    assert size["ingest"]["inbound_items"] == size["demo"]["inbound_items"] == 2000
+    views = size["rank"]["views"]
+    assert len(views) == 4
+    for name, view in views.items():
+        assert view["check"].startswith("equal on 66 pages"), name
+        assert size["cli"]["views"][name]["check"] == "equal on 66 pages"
+        for method in ("svarstid", "svarstid_warm", "pandas", "floor"):
+            assert view[method]["runs"] == 1 and view[method]["seconds"] > 0
+    text = (tmp / "results.md").read_text(encoding="utf-8")
+    assert "| pandas baseline equals Svarstid's rank |" in text
+    correct = next(g for g in report.goals(results) if g.name.startswith("pandas baseline"))
+    assert correct.status == report.MET
+
+
+@pytest.mark.slow
+def test_report_judges_goals_at_their_size(quick_run):
+    """Relabelled as a 5M run, every goal gets MET or NOT MET (no timing is asserted)."""
+    proc, tmp = quick_run
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads((tmp / "work" / "results.json").read_text(encoding="utf-8"))
+    results["options"]["quick"] = False
+    small = json.loads(json.dumps(results["sizes"][0]))
+    big = results["sizes"][0]
+    big["items"], big["label"] = 5_000_000, "5M"
+    small.pop("dashboard", None)
+    results["sizes"] = [small, big]
+    statuses = {g.name: g.status for g in report.goals(results)}
+    judged = {k: v for k, v in statuses.items() if not k.startswith("dashboard")}
+    assert set(judged.values()) <= {report.MET, report.NOT_MET}, statuses
+    text = report.markdown(results)
+    assert "µs/item at 5M" in text
+
+
+@pytest.mark.parametrize("view", STUDY_VIEWS, ids=lambda v: v.name)
+def test_pandas_baseline_equals_rank_on_the_study_export(study_data: Path, view: View):
+    snapshot = Dataset(study_data).latest.path
+    filters = metrics.Filters(clock=view.clock, since=view.since, until=view.until)
+    mine = metrics.rank(Dataset(study_data), filters)
+    base = pandas_rank(snapshot, view)
+    assert compare(mine, base) == 3
+    floor = {row[0]: row[1:] for row in duckdb_floor(snapshot, view)}
+    for row in mine[mine["inbound"] > 0].itertuples():
+        inbound, answered, median = floor[row.page_id]
+        assert (inbound, answered) == (row.inbound, row.answered)
+        assert median == pytest.approx(row.median_response_min, nan_ok=True)
+
+
+def test_compare_names_the_first_difference(study_data: Path):
+    snapshot = Dataset(study_data).latest.path
+    mine = metrics.rank(Dataset(study_data))
+    base = pandas_rank(snapshot, View("all", "wall"))
+    base.loc[base["page_id"] == "100", "median_response_min"] += 1e-6
+    with pytest.raises(Mismatch, match="median_response_min differs for page 100"):
+        compare(mine, base)
+    with pytest.raises(Mismatch, match="different pages"):
+        compare(mine, base[base["page_id"] != "200"])
+
+
+def test_export_writer_round_trips_through_ingest(tmp_path: Path):
+    """Synthetic data → Graph API export → ingest gives the same items and response times."""
+    info = write_synthetic(tmp_path / "data", 3000, seed=7)
+    export = write_export(info.path, tmp_path / "export", posts_per_file=40)
+    assert export.inbound_items == 3000 and export.files >= 2 * export.pages
+    pages = sorted((tmp_path / "export").iterdir())
+    assert len(pages) == 66 and len(list(pages[0].glob("feed_*.json"))) >= 2
+    as_of = datetime.fromisoformat(info.manifest["as_of"])
+    again = ingest_graph_api(tmp_path / "ingested", [tmp_path / "export"], as_of=as_of)
+    counts = again.snapshot.manifest["counts"]
+    assert counts["inbound_items"] == 3000
+    assert counts["replies"] == info.manifest["counts"]["replies"]
+    assert counts["conversation"] == export.conversation > 0
+
+    cols = ["item_id", "page_id", "kind", "created_at", "reply_count", "first_reply_at",
+            "wall_minutes", "business_minutes", "is_question"]  # fmt: skip
+    a = pq.read_table(info.path / "item_facts.parquet", columns=cols).to_pandas()
+    b = pq.read_table(again.snapshot.path / "item_facts.parquet", columns=cols).to_pandas()
+    pd.testing.assert_frame_equal(
+        a.sort_values("item_id").reset_index(drop=True),
+        b.sort_values("item_id").reset_index(drop=True),
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        'quote " and \\ backslash',
+        "new\nline\ttab\r",
+        "ctrl \x01\x1f",
+        "åäö ✓ 😀",
+        "",
+        None,
+    ],
+)
+def test_json_strings_round_trip(text):
+    (encoded,) = json_strings(pa.array([text], pa.string())).to_pylist()
+    assert json.loads(encoded) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "items", "name"),
+    [("2000", 2000, "2k"), ("100k", 100_000, "100k"), ("1M", 1_000_000, "1M"),
+     ("5m", 5_000_000, "5M"), ("2.5k", 2500, "2500")],
+)  # fmt: skip
+def test_sizes(text, items, name):
+    assert parse_size(text) == items
+    assert label(items) == name
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "quarter"),
+    [
+        ("2016-10-01", "2017-09-30", (date(2017, 1, 1), date(2017, 3, 31))),
+        ("2018-02-10", "2018-07-01", (date(2018, 4, 1), date(2018, 6, 30))),
+        ("2019-11-01", "2019-12-20", (date(2019, 10, 1), date(2019, 12, 31))),
+    ],
+)
+def test_pick_quarter(first, last, quarter):
+    assert pick_quarter(first, last) == quarter
+
+
+def test_synthetic_data_is_seeded(tmp_path: Path):
+    a = write_synthetic(tmp_path / "a", 500, seed=3)
+    b = write_synthetic(tmp_path / "b", 500, seed=3)
+    ta = pq.read_table(a.path / "item_facts.parquet").drop(["observed_at"])
+    tb = pq.read_table(b.path / "item_facts.parquet").drop(["observed_at"])
+    assert ta.equals(tb)
+    assert a.manifest["as_of"] == b.manifest["as_of"] == "2017-10-01T06:00:00+00:00"
+    assert datetime.fromisoformat(a.manifest["as_of"]).tzinfo == UTC

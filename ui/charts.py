@@ -1,0 +1,348 @@
+"""Plotly figures: each takes a result frame and the language, and returns a titled figure.
+
+Colours, fonts and separators come from ui.theme; hover texts use ui.format, so numbers read
+the same in charts, tables and KPI cards. Figures are plain data: pages show them with show().
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from analysis.profile import RESPONSE_EDGES
+from ui import format, theme
+from ui.i18n import t
+
+LOG_TICKS = (1, 5, 15, 30, 60, 120, 240, 480, 1440, 2880, 10080, 43200)
+
+
+def _layout(fig: go.Figure, title: str, lang: str, height: int = theme.CHART_HEIGHT) -> go.Figure:
+    legend_on_top = fig.layout.showlegend is not False and len(fig.data) > 1
+    if fig.layout.legend.orientation == "v":
+        legend_on_top = False
+    fig.update_layout(
+        template=theme.TEMPLATE,
+        title={"text": title},
+        separators=theme.separators(lang),
+        height=height,
+        margin={"t": 90 if legend_on_top else 50},
+    )
+    return fig
+
+
+def show(fig: go.Figure, key: str | None = None) -> None:
+    """Show a figure with the app's template (not Streamlit's theme) and a lean toolbar."""
+    st.plotly_chart(fig, theme=None, config=theme.plotly_config(), key=key, width="stretch")
+
+
+def bin_labels(lang: str) -> list[str]:
+    """'0–15 min', '15–30 min', '1–2 h', …, '≥ 7 d' for RESPONSE_EDGES."""
+    out = []
+    for i, lo in enumerate(RESPONSE_EDGES):
+        if i + 1 == len(RESPONSE_EDGES):
+            out.append(f"≥ {format.duration_short(lo, lang)}")
+            continue
+        hi = format.duration_short(RESPONSE_EDGES[i + 1], lang)
+        lo_text = format.duration_short(lo, lang) if lo else "0"
+        lo_num, _, lo_unit = lo_text.partition(" ")
+        _, _, hi_unit = hi.partition(" ")
+        out.append(f"{lo_num}–{hi}" if lo_unit in ("", hi_unit) else f"{lo_text}–{hi}")
+    return out
+
+
+def _week_axis(fig: go.Figure, dates, lang: str, most: int = 8, **where) -> None:
+    """Date ticks in the page's language (Plotly only speaks English): at most `most` labels."""
+    days = sorted({pd.Timestamp(d).date() for d in dates})
+    if not days:
+        return
+    step = max(1, -(-len(days) // most))
+    ticks = days[::step]
+    labels = [
+        format.day(d, lang) if i == 0 or d.year != ticks[i - 1].year else format.day_month(d, lang)
+        for i, d in enumerate(ticks)
+    ]
+    fig.update_xaxes(tickvals=list(ticks), ticktext=labels, **where)
+
+
+def goal_bin(goal_minutes: float) -> float:
+    """Where the goal falls on the categorical bin axis (an edge between two bins)."""
+    for i, edge in enumerate(RESPONSE_EDGES):
+        if goal_minutes <= edge:
+            if i == 0:
+                return -0.5
+            lo = RESPONSE_EDGES[i - 1]
+            return i - 1.5 + (goal_minutes - lo) / (edge - lo)
+    return len(RESPONSE_EDGES) - 0.5
+
+
+# -- rankings -------------------------------------------------------------------------------------
+
+
+def scatter(ranking: pd.DataFrame, lang: str, goal_minutes: float = 120) -> go.Figure:
+    """Reply rate × median response time (log x), the Wilson interval as error bars."""
+    fig = go.Figure()
+    df = ranking[ranking["median_response_min"].notna() & ranking["reply_rate"].notna()].copy()
+    df["median_plot"] = df["median_response_min"].clip(lower=1)
+    df["hover"] = [
+        f"<b>{_esc(r.page_name)}</b><br>{t('col_reply_rate', lang)}: "
+        f"{format.percent(r.reply_rate, lang)} "
+        f"({format.interval(r.reply_rate_low, r.reply_rate_high, lang)})<br>"
+        f"{t('col_median', lang)}: {format.duration(r.median_response_min, lang)}<br>"
+        f"{t('col_inbound', lang)}: {format.number(r.inbound, lang)}"
+        for r in df.itertuples()
+    ]
+    sectors = sorted(df["sector"].dropna().unique())
+    if len(sectors) <= len(theme.OKABE_ITO):  # a colour per sector while they stay tellable
+        colours = {s: theme.colour(i) for i, s in enumerate(sectors)}
+        groups = [(str(s), df[(df["sector"] == s) & df["is_ranked"]], colours[s]) for s in sectors]
+    else:
+        colours = dict.fromkeys(sectors, theme.PRIMARY)
+        groups = [(t("scatter_ranked", lang), df[df["is_ranked"]], theme.PRIMARY)]
+    # pages too small to rank: one legend entry, open circles in their sector's colour
+    groups.append((t("scatter_unranked", lang), df[~df["is_ranked"]], theme.MUTED))
+    for name, sub, colour in groups:
+        if sub.empty:
+            continue
+        ranked = bool(sub["is_ranked"].iloc[0])
+        point_colours = sub["sector"].map(colours).fillna(theme.MUTED).tolist()
+        fig.add_trace(
+            go.Scatter(
+                x=sub["median_plot"],
+                y=sub["reply_rate"] * 100,
+                mode="markers",
+                name=_esc(name),
+                marker={
+                    "color": point_colours if ranked else "rgba(0,0,0,0)",
+                    "size": 11 if ranked else 10,
+                    "line": {"width": 1.5, "color": "white" if ranked else theme.MUTED},
+                },
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (sub["reply_rate_high"] - sub["reply_rate"]) * 100,
+                    "arrayminus": (sub["reply_rate"] - sub["reply_rate_low"]) * 100,
+                    "color": colour,
+                    "thickness": 1,
+                    "width": 0,
+                },
+                hovertext=sub["hover"],
+                hoverinfo="text",
+            )
+        )
+    x_min = max(1.0, float(df["median_plot"].min()) / 2) if len(df) else 1.0
+    x_max = max(goal_minutes * 2, float(df["median_plot"].max()) * 2) if len(df) else 10_000.0
+    fig.add_vline(x=goal_minutes, line={"color": theme.GOAL, "dash": "dash", "width": 1.5})
+    fig.add_annotation(  # on a log axis an annotation's x is the exponent, unlike a shape's
+        x=math.log10(goal_minutes),
+        y=2,
+        text=t("scatter_goal", lang, goal=format.duration(goal_minutes, lang)),
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font={"color": theme.GOAL},
+    )
+    fig.add_annotation(
+        x=math.log10(x_min),
+        y=101,
+        xref="x",
+        yref="y",
+        text=f"← {t('scatter_corner', lang)}",
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font={"color": theme.colour(2), "size": 13},
+    )
+    fig.add_shape(
+        type="rect",
+        x0=x_min,
+        x1=goal_minutes,
+        y0=80,
+        y1=100,
+        xref="x",
+        yref="y",
+        fillcolor=theme.colour(2),
+        opacity=0.08,
+        line_width=0,
+        layer="below",
+    )
+    ticks = [m for m in LOG_TICKS if x_min <= m <= x_max]
+    fig.update_xaxes(
+        type="log",
+        title=t("scatter_x", lang),
+        range=[math.log10(x_min), math.log10(x_max)],
+        tickvals=ticks,
+        ticktext=[format.duration_short(m, lang) for m in ticks],
+    )
+    fig.update_yaxes(title=t("scatter_y", lang), range=[0, 106], ticksuffix="")
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top"})
+    return _layout(fig, t("scatter_title", lang), lang, height=480)
+
+
+def _esc(text) -> str:
+    """Plotly renders a subset of HTML in hover text: escape names from the data."""
+    return (
+        str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if text is not None
+        else ""
+    )
+
+
+# -- profile and compare --------------------------------------------------------------------------
+
+
+def weekly_trend(weekly: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figure:
+    """Reply rate (top) and median response time (bottom) per week, a line per entity."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    for i, eid in enumerate(names):
+        part = weekly[weekly["entity_id"] == eid]
+        name = _esc(names[eid])
+        colour = theme.colour(i)
+        fig.add_trace(
+            go.Scatter(
+                x=part["week_start"],
+                y=part["reply_rate"] * 100,
+                mode="lines+markers",
+                name=name,
+                legendgroup=name,
+                line={"color": colour},
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} %<extra>" + name + "</extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=part["week_start"],
+                y=part["median_response_min"],
+                mode="lines+markers",
+                name=name,
+                legendgroup=name,
+                showlegend=False,
+                line={"color": colour, "dash": "dot"},
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} min<extra>" + name + "</extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    fig.update_yaxes(title=t("axis_rate", lang), range=[0, 105], row=1, col=1)
+    fig.update_yaxes(title=t("axis_median", lang), rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(title=t("week", lang), row=2, col=1)
+    _week_axis(fig, weekly["week_start"], lang)
+    fig.update_layout(showlegend=len(names) > 1)
+    return _layout(fig, t("trend_title", lang), lang, height=460)
+
+
+def distribution(
+    dist: pd.DataFrame, names: dict[str, str], lang: str, goal_minutes: float | None
+) -> go.Figure:
+    """Share of answered items per response-time bin; a bar group per entity; the goal line."""
+    labels = bin_labels(lang)
+    fig = go.Figure()
+    for i, eid in enumerate(names):
+        part = dist[dist["entity_id"] == eid]
+        name = _esc(names[eid])
+        fig.add_trace(
+            go.Bar(
+                x=[labels[b] for b in part["bin"]],
+                y=part["share"] * 100,
+                name=name,
+                marker_color=theme.colour(i),
+                customdata=part["count_items"],
+                hovertemplate="%{x}: %{y:.0f} % (%{customdata})<extra>" + name + "</extra>",
+            )
+        )
+    if goal_minutes:
+        fig.add_vline(
+            x=goal_bin(goal_minutes),
+            line={"color": theme.GOAL, "dash": "dash", "width": 1.5},
+            annotation_text=t("dist_goal", lang, goal=format.duration(goal_minutes, lang)),
+            annotation_position="top right",
+            annotation_font_color=theme.GOAL,
+        )
+    fig.update_xaxes(categoryorder="array", categoryarray=labels, tickangle=-45, automargin=True)
+    fig.update_yaxes(title=t("dist_y", lang), rangemode="tozero")
+    fig.update_layout(barmode="group", showlegend=len(names) > 1, bargap=0.15)
+    return _layout(fig, t("dist_title", lang), lang)
+
+
+def activity(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Inbound items per week (bars, left axis) beside the page's own posts (line, right axis):
+    own posts are far fewer, so they get their own scale."""
+    weekly = df.groupby("week_start", as_index=False)[["page_posts", "inbound"]].sum()
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(
+        go.Bar(
+            x=weekly["week_start"],
+            y=weekly["inbound"],
+            name=t("activity_inbound", lang),
+            marker_color=theme.colour(4),
+        ),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=weekly["week_start"],
+            y=weekly["page_posts"],
+            name=t("activity_own", lang),
+            mode="lines+markers",
+            line={"color": theme.colour(1), "width": 2},
+        ),
+        secondary_y=True,
+    )
+    fig.update_layout(bargap=0.2)
+    fig.update_xaxes(title=t("week", lang))
+    _week_axis(fig, weekly["week_start"], lang, most=5)
+    fig.update_yaxes(title=t("activity_inbound_axis", lang), rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(
+        title=t("activity_own_axis", lang),
+        rangemode="tozero",
+        showgrid=False,
+        tickmode="auto",
+        nticks=5,
+        tickformat="d",
+        automargin=True,
+        secondary_y=True,
+    )
+    return _layout(fig, t("activity_title", lang), lang)
+
+
+def week_heatmap(df: pd.DataFrame, value: str, title: str, unit: str, lang: str) -> go.Figure:
+    """A weekday (rows, Monday on top) × hour (columns) heatmap of one column of `df`."""
+    grid = df.pivot(index="weekday", columns="hour", values=value).reindex(
+        index=range(1, 8), columns=range(24)
+    )
+    days = format.weekdays(lang)
+    decimals = ".1f" if value == "mean_waiting" else ".0f"
+    z = grid.to_numpy(dtype=float)
+    finite = z[np.isfinite(z)]
+    # one burst (500 comments in a quarter of an hour) must not wash out the week's pattern:
+    # the colour scale ends at the 98th percentile and the few cells above it saturate
+    zmax = float(np.quantile(finite, 0.98)) if finite.size else None
+    if zmax is not None and (zmax <= 0 or finite.max() <= 1.5 * zmax):
+        zmax = None
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            zmin=0,
+            zmax=zmax,
+            x=[f"{h:02d}" for h in range(24)],
+            y=days,
+            colorscale=theme.SEQUENTIAL,
+            colorbar={"title": {"text": unit}},
+            hoverongaps=False,
+            hovertemplate="%{y} %{x}:00 — %{z:" + decimals + "} " + unit + "<extra></extra>",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title=t("weekday", lang), showgrid=False)
+    hours = [f"{h:02d}" for h in range(0, 24, 3)]
+    fig.update_xaxes(
+        title=t("hour", lang), showgrid=False, ticks="", tickvals=hours, ticktext=hours
+    )
+    return _layout(fig, title, lang, height=340)

@@ -1,0 +1,152 @@
+"""Where the dashboard's data comes from, and the only place that caches.
+
+- The data folder is `$SVARSTID_DATA_DIR` or `data/`. When it holds no snapshot, the dashboard
+  shows the synthetic demo in `<data folder>/demo/`, generating it on first start under a file
+  lock so that two sessions starting at once do not both write it.
+- One `Dataset` per data version is a cached resource; the version (snapshot folder names and
+  the registry's modification time) is checked on every run with a directory listing, so a new
+  snapshot shows up without a restart.
+- Query results are cached data keyed on the data version and the filter values, with a bound
+  on entries and age so memory stays bounded on a busy host.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analysis import metrics, profile
+from analysis.dataset import Dataset, default_data_dir
+from analysis.registry import registry_path
+from analysis.storage import list_snapshots
+
+DEMO_FOLDER = "demo"
+DEMO_LOCK = ".demo.lock"
+RESULT_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
+DATASET_KEY = "_svarstid_dataset"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A data folder to read, and whether it is the generated demo."""
+
+    path: Path
+    generated_demo: bool
+
+
+def data_version(path: Path, snapshot: str | None = None) -> str:
+    """Cheap to compute on every run: snapshot folder names and the registry's mtime."""
+    names = ",".join(p.name for p in list_snapshots(path, upto=snapshot))
+    reg = registry_path(path)
+    mtime = reg.stat().st_mtime_ns if reg.exists() else 0
+    return f"{names}|{mtime}"
+
+
+def snapshot_ids(path: Path) -> list[str]:
+    return [p.name for p in list_snapshots(path)]
+
+
+def _writable(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(path, os.W_OK)
+
+
+def source(spinner_text: str) -> Source | None:
+    """The folder to show: the data folder, else its demo (generated once), else None."""
+    try:  # root-level secrets become environment variables (Streamlit Community Cloud)
+        st.secrets.load_if_toml_exists()
+    except Exception:  # a broken secrets file must not stop the dashboard
+        pass
+    base = default_data_dir()
+    if list_snapshots(base):
+        return Source(base, False)
+    parent = base if _writable(base) else Path(tempfile.gettempdir()) / "svarstid"
+    demo_dir = parent / DEMO_FOLDER
+    if list_snapshots(demo_dir):
+        return Source(demo_dir, True)
+    try:
+        from analysis import demo  # written by another engineer; may be missing in a checkout
+    except ImportError:
+        return None
+    parent.mkdir(parents=True, exist_ok=True)
+    with st.spinner(spinner_text, show_time=True):
+        with (parent / DEMO_LOCK).open("a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # a second session waits here, then finds the data
+            if not list_snapshots(demo_dir):
+                demo.write_demo(demo_dir)
+    return Source(demo_dir, True)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _dataset(path: str, snapshot: str | None, version: str) -> Dataset:
+    return Dataset(Path(path), snapshot=snapshot)
+
+
+def dataset(src: Source, snapshot: str | None) -> Dataset:
+    """The Dataset for this data version (cached), remembered for this run's page."""
+    ds = _dataset(str(src.path), snapshot, data_version(src.path, snapshot))
+    st.session_state[DATASET_KEY] = ds
+    return ds
+
+
+def current() -> Dataset:
+    """The Dataset dashboard.py opened for this run."""
+    return st.session_state[DATASET_KEY]
+
+
+def key(ds: Dataset) -> str:
+    """A cache key naming the data a result was computed from."""
+    return f"{ds.data_dir.resolve()}|{ds.pinned}|{ds.version}"
+
+
+# -- cached results: `_ds` is not hashed, `data_key` and the filters are --------------------------
+
+
+@st.cache_data(**RESULT_CACHE)
+def _ranking(_ds: Dataset, data_key: str, filters: metrics.Filters) -> pd.DataFrame:
+    return metrics.rank(_ds, filters)
+
+
+def ranking(ds: Dataset, filters: metrics.Filters) -> pd.DataFrame:
+    return _ranking(ds, key(ds), filters)
+
+
+@st.cache_data(**RESULT_CACHE)
+def _coverage(_ds: Dataset, data_key: str) -> pd.DataFrame:
+    return profile.snapshot_coverage(_ds)
+
+
+def coverage(ds: Dataset) -> pd.DataFrame:
+    return _coverage(ds, key(ds))
+
+
+@st.cache_data(**RESULT_CACHE)
+def _mart(_ds: Dataset, data_key: str, name: str, filters: metrics.Filters, ids: tuple) -> object:
+    return getattr(profile, name)(_ds, filters, list(ids))
+
+
+MARTS = (
+    "profile_weekly",
+    "profile_distribution",
+    "profile_heatmap",
+    "profile_backlog",
+    "profile_slowest",
+    "profile_unanswered",
+    "profile_activity",
+)
+
+
+def mart(ds: Dataset, name: str, filters: metrics.Filters, ids) -> pd.DataFrame:
+    """One of the profile marts (analysis/profile.py) for the given pages or agencies."""
+    if name not in MARTS:
+        raise KeyError(name)
+    return _mart(ds, key(ds), name, filters, tuple(ids))

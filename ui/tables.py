@@ -1,0 +1,262 @@
+"""Tables as visitors read them (display frames + column configs) and as they download them.
+
+Display frames keep numbers numeric so a click on a column header sorts correctly; the column
+configs give units. Text from the public is passed as plain strings to st.dataframe, which shows
+it as text (no Markdown or HTML is rendered).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from analysis import methodology
+from analysis.metrics import DEFAULT_PENDING_HOURS, RANK_COLUMNS
+from ui import format
+from ui.i18n import t
+
+PCT_FORMAT = {"sv": "%.0f %%", "en": "%.0f%%"}  # the progress bar's label (whole percents)
+
+
+def flags(row, lang: str) -> str:
+    notes = []
+    if row["inbound"] == 0:
+        notes.append(t("flag_no_items", lang))
+    elif not row["is_ranked"]:
+        notes.append(t("flag_too_few", lang))
+    if not row["accepts_visitor_posts"]:
+        notes.append(t("flag_closed_wall", lang))
+    return " · ".join(notes)
+
+
+def leaderboard(ranking: pd.DataFrame, level: str, lang: str):
+    """The leaderboard as a Styler (Swedish/English display, numeric values for sorting) and
+    its st.dataframe column_config."""
+    df = pd.DataFrame(
+        {
+            "rank": ranking["rank"].astype("Float64"),
+            "name": ranking["page_name"],
+            "reply_rate": ranking["reply_rate"] * 100,
+            "interval": [
+                format.interval(lo, hi, lang)
+                for lo, hi in zip(
+                    ranking["reply_rate_low"], ranking["reply_rate_high"], strict=True
+                )
+            ],
+            "median": ranking["median_response_min"],
+            "p90": ranking["p90_response_min"],
+            "within": ranking["within_sla_share"],
+            "inbound": ranking["inbound"],
+            "pending": ranking["pending"],
+            "flags": [flags(r, lang) for _, r in ranking.iterrows()],
+        }
+    )
+    if level == "agency":
+        df.insert(2, "pages", ranking["count_pages"])
+    styled = df.style.format(
+        {
+            "rank": lambda v: format.number(v, lang),
+            "median": lambda v: format.duration(v, lang),
+            "p90": lambda v: format.duration(v, lang),
+            "within": lambda v: format.percent(v, lang),
+            "inbound": lambda v: format.number(v, lang),
+            "pending": lambda v: format.number(v, lang),
+        },
+        na_rep=format.DASH,
+    )
+    cc = st.column_config
+    config = {
+        "rank": cc.NumberColumn(t("col_rank", lang), width=48),
+        "name": cc.TextColumn(t(f"col_name_{level}", lang), width=185),
+        "pages": cc.NumberColumn(t("col_pages", lang), width=55),
+        "reply_rate": cc.ProgressColumn(
+            t("col_reply_rate", lang),
+            format=PCT_FORMAT.get(lang, PCT_FORMAT["sv"]),
+            min_value=0,
+            max_value=100,
+            width=120,
+        ),
+        "interval": cc.TextColumn(
+            t("col_interval", lang), help=t("col_interval_help", lang), width=88
+        ),
+        "median": cc.NumberColumn(t("col_median", lang), width=72),
+        "p90": cc.NumberColumn(t("col_p90", lang), help=t("col_p90_help", lang), width=72),
+        "within": cc.NumberColumn(t("col_within", lang), help=t("col_within_help", lang), width=72),
+        "inbound": cc.NumberColumn(t("col_inbound", lang), width=72),
+        "pending": cc.NumberColumn(
+            t("col_pending", lang),
+            help=t("col_pending_help", lang, hours=format.number(DEFAULT_PENDING_HOURS, lang)),
+            width=62,
+        ),
+        "flags": cc.TextColumn(t("col_flags", lang), width=140),
+    }
+    return styled, config
+
+
+def items(df: pd.DataFrame, lang: str, waited: bool = False, show_page: bool = True):
+    """Slowest or unanswered items: time, (page,) kind, text, response time, link."""
+    out = pd.DataFrame(
+        {
+            "time": [format.moment(v, lang) for v in df["created_at"]],
+            "page": df["page_name"],
+            "kind": [t(f"kind_{k}", lang) for k in df["kind"]],
+            "text": df["message"].fillna("").astype(str),
+            "minutes": df["waited_minutes"] if waited else df["response_minutes"],
+            "link": df["permalink_url"],
+        }
+    )
+    if not show_page:
+        out = out.drop(columns="page")
+    styled = out.style.format({"minutes": lambda v: format.duration(v, lang)}, na_rep="")
+    cc = st.column_config
+    config = {
+        "time": cc.TextColumn(t("col_time", lang), width=140),
+        "page": cc.TextColumn(t("col_page", lang), width=160),
+        "kind": cc.TextColumn(t("col_kind", lang), width=110),
+        "text": cc.TextColumn(t("col_text", lang), width="large"),
+        "minutes": cc.NumberColumn(t("col_waited" if waited else "col_response", lang), width=90),
+        "link": cc.LinkColumn(t("col_link", lang), display_text=t("open_link", lang), width=70),
+    }
+    return styled, config
+
+
+# -- downloads ------------------------------------------------------------------------------------
+
+
+def ranking_csv(ranking: pd.DataFrame) -> bytes:
+    """The same CSV as `python -m analysis rank --format csv` (UTF-8, rates as fractions)."""
+    out = ranking.copy()
+    for col in ("accepts_visitor_posts", "is_ranked"):
+        if col in out:
+            out[col] = out[col].map({True: "true", False: "false"})
+    cols = [*RANK_COLUMNS, *[c for c in out.columns if c not in RANK_COLUMNS]]
+    return out[cols].to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def ranking_xlsx(ranking: pd.DataFrame, settings: list[tuple[str, str]], lang: str) -> bytes:
+    """An Excel workbook: the ranking, the definitions it rests on and the filters used."""
+    buf = io.BytesIO()
+    defs = pd.DataFrame(
+        methodology.definitions(lang), columns=[t("sheet_term", lang), t("sheet_text", lang)]
+    )
+    used = pd.DataFrame(settings, columns=[t("sheet_param", lang), t("sheet_value", lang)])
+    data = ranking.copy()
+    data["rank"] = data["rank"].astype("float64")
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        data.to_excel(xl, sheet_name=t("sheet_ranking", lang), index=False)
+        defs.to_excel(xl, sheet_name=t("sheet_definitions", lang), index=False)
+        used.to_excel(xl, sheet_name=t("sheet_filters", lang), index=False)
+        sheet = xl.sheets[t("sheet_ranking", lang)]
+        percent_cols = {"reply_rate", "reply_rate_low", "reply_rate_high", "within_sla_share"}
+        for j, col in enumerate(data.columns, start=1):
+            letter = sheet.cell(row=1, column=j).column_letter
+            sheet.column_dimensions[letter].width = max(10, min(40, len(col) + 2))
+            if col in percent_cols:
+                for cell in sheet[letter][1:]:
+                    cell.number_format = "0.0%"
+        sheet.freeze_panes = "C2"
+        for ws in xl.sheets.values():  # names from the data are text, never formulas
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+        for name, widths in (
+            (t("sheet_definitions", lang), (28, 120)),
+            (t("sheet_filters", lang), (28, 80)),
+        ):
+            ws = xl.sheets[name]
+            ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = widths
+    return buf.getvalue()
+
+
+def export_name(ext: str) -> str:
+    return f"svarstid-{datetime.now(UTC):%Y%m%d}.{ext}"
+
+
+# -- methodology & data ---------------------------------------------------------------------------
+
+
+def snapshot_label(s, lang: str) -> str:
+    """A short column label for a snapshot: its export day and the end of its id."""
+    return f"{format.day(s.as_of.date(), lang)} ·{s.snapshot_id[-6:]}"
+
+
+def snapshots(ds, coverage: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
+    """One row per snapshot, newest first: id, source, as of, coverage, size."""
+    cov = coverage.set_index("snapshot_id")
+    rows = []
+    for s in reversed(ds.snapshots):
+        first = cov["first_item_at"].get(s.snapshot_id)
+        last = cov["last_item_at"].get(s.snapshot_id)
+        rows.append(
+            {
+                "id": s.snapshot_id,
+                "source": t("source_demo", lang) if s.source == "demo" else s.source,
+                "as_of": format.moment(s.as_of, lang),
+                "first": format.moment(first, lang),
+                "last": format.moment(last, lang),
+                "items": int(s.counts.get("inbound_items", 0)),
+                "pages": int(s.counts.get("pages", 0)),
+            }
+        )
+    cc = st.column_config
+    config = {
+        "id": cc.TextColumn(t("col_snapshot", lang), width=300),
+        "source": cc.TextColumn(t("col_source", lang), width=90),
+        "as_of": cc.TextColumn(t("col_as_of", lang), width=125),
+        "first": cc.TextColumn(t("col_first_item", lang), width=125),
+        "last": cc.TextColumn(t("col_last_item", lang), width=125),
+        "items": cc.NumberColumn(t("col_items", lang), width=100),
+        "pages": cc.NumberColumn(t("col_pages", lang), width=55),
+    }
+    return pd.DataFrame(rows, columns=list(config)), config
+
+
+def manifest_counts(ds, attr: str, prefix: str, lang: str) -> tuple[pd.DataFrame, dict]:
+    """A manifest's counts or anomalies: one row per key, one column per snapshot (newest
+    first); keys Svarstid knows are explained, others shown as they are."""
+    from ui.i18n import has
+
+    snaps = list(reversed(ds.snapshots))
+    keys = list(dict.fromkeys(k for s in snaps for k in getattr(s, attr)))
+    rows = [
+        {"what": t(f"{prefix}_{k}", lang) if has(f"{prefix}_{k}") else k}
+        | {s.snapshot_id: int(getattr(s, attr).get(k, 0) or 0) for s in snaps}
+        for k in keys
+    ]
+    cc = st.column_config
+    config = {"what": cc.TextColumn(t("col_what", lang), width=300)} | {
+        s.snapshot_id: cc.NumberColumn(snapshot_label(s, lang), width=115) for s in snaps
+    }
+    return pd.DataFrame(rows, columns=list(config)), config
+
+
+def registry(pages: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
+    """The registry as the data uses it: every page with its defaults filled in."""
+    reg = pages.sort_values(["agency", "page_name"])
+    yes_no = {True: t("yes", lang), False: t("no", lang)}
+    frame = pd.DataFrame(
+        {
+            "page": reg["page_name"],
+            "agency": reg["agency"],
+            "sector": reg["sector"],
+            "hours": reg["opening_hours"],
+            "goal": reg["sla_minutes"],
+            "wall": reg["accepts_visitor_posts"].map(yes_no),
+            "fans": reg["fan_count"],
+        }
+    )
+    cc = st.column_config
+    config = {
+        "page": cc.TextColumn(t("col_page", lang), width=200),
+        "agency": cc.TextColumn(t("col_name_agency", lang), width=180),
+        "sector": cc.TextColumn(t("col_sector", lang), width=130),
+        "hours": cc.TextColumn(t("col_hours", lang), width=180),
+        "goal": cc.NumberColumn(t("col_goal", lang), format="%d", width=95),
+        "wall": cc.TextColumn(t("col_open_wall", lang), width=80),
+        "fans": cc.NumberColumn(t("col_fans", lang), format="%d", width=60),
+    }
+    return frame, config

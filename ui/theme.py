@@ -1,0 +1,84 @@
+"""Colours, fonts and the Plotly template, defined once.
+
+The categorical palette is Okabe–Ito (safe for the common colour-vision deficiencies); heatmaps
+use Cividis, a sequential scale designed to read the same with and without colour vision.
+.streamlit/config.toml repeats PRIMARY and FONT for Streamlit's own widgets.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# Okabe & Ito (2008), "Color Universal Design", black moved last.
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+PRIMARY = OKABE_ITO[0]
+ACCENT = OKABE_ITO[1]
+GOAL = OKABE_ITO[5]  # the response-goal line
+MUTED = "#7F7F7F"  # too few to rank, secondary text
+GRID = "#E5E5E5"
+SEQUENTIAL = "Cividis"
+FONT = "Source Sans, Source Sans Pro, sans-serif"  # Streamlit's own web font: charts match the page
+TEMPLATE = "svarstid"
+CHART_HEIGHT = 380
+
+
+def _template() -> go.layout.Template:
+    return go.layout.Template(
+        layout=go.Layout(
+            colorway=list(OKABE_ITO),
+            font={"family": FONT, "size": 13, "color": "#262730"},
+            title={
+                "font": {"size": 15},
+                "x": 0,
+                "xanchor": "left",
+                "xref": "paper",
+                "y": 0.98,
+                "yref": "container",
+                "yanchor": "top",
+            },
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            xaxis={"gridcolor": GRID, "zeroline": False, "linecolor": MUTED, "ticks": "outside"},
+            yaxis={"gridcolor": GRID, "zeroline": False, "linecolor": MUTED, "ticks": "outside"},
+            # the legend sits between the title and the plot, clear of the axis titles
+            legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
+            margin={"l": 60, "r": 20, "t": 80, "b": 50},
+            hoverlabel={"font": {"family": FONT}},
+            coloraxis={"colorscale": SEQUENTIAL},
+        )
+    )
+
+
+def setup() -> None:
+    """Register the template and make it Plotly's default (idempotent)."""
+    if TEMPLATE not in pio.templates:
+        pio.templates[TEMPLATE] = _template()
+    pio.templates.default = TEMPLATE
+
+
+def colour(i: int) -> str:
+    return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators: 3,5 and 12 345 in Swedish."""
+    return ", " if lang == "sv" else ".,"
+
+
+def plotly_config() -> dict:
+    """Plotly's toolbar without the logo or selection tools; PNG export named sensibly."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"filename": "svarstid", "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }

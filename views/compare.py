@@ -1,0 +1,35 @@
+"""Compare: two to six pages or agencies side by side — KPI cards, weekly trends, distributions."""
+
+import streamlit as st
+
+from ui import cards, charts, controls, data, state
+from ui.i18n import t
+
+lang = state.current_language()
+ds = data.current()
+view = controls.filters(ds, lang)
+f = view.filters
+plural = t(f"level_plural_{f.level}", lang)
+
+st.title(t("compare_title", lang))
+st.caption(view.summary)
+with st.spinner(t("computing", lang)):
+    ranking = data.ranking(ds, f)
+top = ranking[ranking["is_ranked"]].sort_values("inbound", ascending=False)["page_id"]
+ids = controls.entities(ds, f.level, lang, top.head(3).tolist())
+names = controls.entity_names(ds, f.level)
+
+if len(ids) < 2:
+    st.info(t("compare_need_two", lang, level_plural=plural))
+else:
+    rows = ranking.set_index("page_id")
+    for position, (col, eid) in enumerate(zip(st.columns(len(ids)), ids, strict=True), 1):
+        with col:
+            cards.compare(position, names[eid], rows.loc[eid], lang)
+
+    with st.spinner(t("computing", lang)):
+        weekly = data.mart(ds, "profile_weekly", f, ids)
+        dist = data.mart(ds, "profile_distribution", f, ids)
+    chosen = {eid: names[eid] for eid in ids}  # in the chosen order: colours follow the cards
+    charts.show(charts.weekly_trend(weekly, chosen, lang), key="compare_trend")
+    charts.show(charts.distribution(dist, chosen, lang, None), key="compare_distribution")

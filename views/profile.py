@@ -1,0 +1,80 @@
+"""Agency profile: KPIs against the peer median, weekly trend, response-time distribution,
+weekday × hour heatmaps (the Monday-morning backlog), slowest and unanswered items, own posts."""
+
+import streamlit as st
+
+from analysis.metrics import DEFAULT_PENDING_HOURS
+from analysis.profile import entities, peer_medians
+from ui import cards, charts, controls, data, format, state, tables
+from ui.i18n import t
+
+lang = state.current_language()
+ds = data.current()
+view = controls.filters(ds, lang)
+f = view.filters
+
+with st.spinner(t("computing", lang)):
+    ranking = data.ranking(ds, f)
+busiest = ranking.sort_values("inbound", ascending=False)["page_id"].head(1).tolist()
+entity_id = controls.entity(ds, f.level, lang, busiest[0] if busiest else None)
+if entity_id is None:
+    st.info(t("no_entity", lang))
+    st.stop()
+
+info = entities(ds, f.level).set_index("entity_id").loc[entity_id]
+names = {entity_id: str(info["entity_name"])}
+st.title(format.md_escape(info["entity_name"]))
+st.caption(view.summary + "  \n" + cards.facts(ds.pages, info, f.level, lang))
+cards.profile(
+    ranking.set_index("page_id").loc[entity_id],
+    peer_medians(ranking),
+    int(ranking["is_ranked"].sum()),
+    lang,
+)
+st.caption(t("peer_note", lang, level_plural=t(f"level_plural_{f.level}", lang)))
+
+with st.spinner(t("computing", lang)):
+    mart = {name: data.mart(ds, name, f, [entity_id]) for name in data.MARTS}
+
+charts.show(charts.weekly_trend(mart["profile_weekly"], names, lang), key="trend")
+left, right = st.columns(2)
+with left:
+    charts.show(
+        charts.distribution(mart["profile_distribution"], names, lang, float(info["sla_minutes"])),
+        key="distribution",
+    )
+with right:
+    charts.show(charts.activity(mart["profile_activity"], lang), key="activity")
+
+st.subheader(t("heat_heading", lang))
+heat, backlog = mart["profile_heatmap"], mart["profile_backlog"]
+for tab, (frame, column, title, unit) in zip(
+    st.tabs([t("heat_arrivals", lang), t("heat_median", lang), t("heat_backlog", lang)]),
+    (
+        (heat, "arrivals", "heat_arrivals_title", t("count", lang)),
+        (heat, "median_response_min", "heat_median_title", "min"),
+        (backlog, "mean_waiting", "heat_backlog_title", t("count", lang)),
+    ),
+    strict=True,
+):
+    with tab:
+        charts.show(charts.week_heatmap(frame, column, t(title, lang), unit, lang), key=column)
+        if column == "mean_waiting":
+            st.caption(
+                t("heat_backlog_note", lang, hours=format.number(DEFAULT_PENDING_HOURS, lang))
+            )
+
+st.subheader(t("items_heading", lang))
+st.caption(t("items_note", lang))
+for tab, name, waited in zip(
+    st.tabs([t("items_slowest", lang), t("items_unanswered", lang)]),
+    ("profile_slowest", "profile_unanswered"),
+    (False, True),
+    strict=True,
+):
+    with tab:
+        if mart[name].empty:
+            st.info(t("no_items", lang))
+        else:
+            shown, config = tables.items(mart[name], lang, waited, show_page=f.level == "agency")
+            st.dataframe(shown, column_config=config, hide_index=True, key=name)

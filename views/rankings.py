@@ -1,0 +1,72 @@
+"""Rankings (the start page): KPI header, leaderboard, reply rate × median scatter, downloads."""
+
+import streamlit as st
+
+from analysis.metrics import overview
+from analysis.registry import DEFAULT_SLA_MINUTES
+from ui import cards, charts, controls, data, state, tables
+from ui.i18n import t
+
+lang = state.current_language()
+ds = data.current()
+view = controls.filters(ds, lang, sector=True)
+level = view.filters.level
+
+st.title(t("rankings_title", lang))
+st.caption(view.summary)
+with st.spinner(t("computing", lang)):
+    ranking = data.ranking(ds, view.filters)
+
+cards.header(overview(ranking), level, lang)
+
+st.subheader(t("leaderboard", lang))
+st.caption(t("rankings_intro", lang, level_noun=t(f"level_noun_{level}", lang)))
+if ranking.empty:
+    st.info(t("no_rows", lang))
+else:
+    frame, config = tables.leaderboard(ranking, level, lang)
+    st.dataframe(
+        frame,
+        column_config=config,
+        hide_index=True,
+        key="leaderboard",
+        placeholder="–",
+        height=min(38 + 35 * len(ranking), 640),
+    )
+
+    if ranking["median_response_min"].notna().any():
+        charts.show(charts.scatter(ranking, lang, DEFAULT_SLA_MINUTES), key="scatter")
+    else:
+        st.info(t("scatter_empty", lang))
+
+    settings = [
+        (t(k, lang), v)
+        for k, v in (
+            ("period", view.period_label),
+            ("scope", t(f"scope_{view.filters.scope}", lang)),
+            ("clock", t(f"clock_{view.filters.clock}", lang)),
+            ("level", t(f"level_{level}", lang)),
+            ("sector", view.filters.sector or t("sector_all", lang)),
+            ("sheet_snapshot", ds.latest.snapshot_id if ds.latest else ""),
+            ("sheet_source", ds.latest.source if ds.latest else ""),
+            ("sheet_link", "/rankings?" + state.query_string()),
+        )
+    ]
+    st.markdown(f"**{t('downloads', lang)}**")
+    d1, d2, _ = st.columns([1, 1, 6])
+    d1.download_button(
+        t("download_csv", lang),
+        lambda: tables.ranking_csv(ranking),
+        tables.export_name("csv"),
+        "text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    d2.download_button(
+        t("download_xlsx", lang),
+        lambda: tables.ranking_xlsx(ranking, settings, lang),
+        tables.export_name("xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        on_click="ignore",
+    )
