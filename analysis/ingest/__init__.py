@@ -57,7 +57,9 @@ def ingest_graph_api(
         folder.mkdir(parents=True, exist_ok=True)
         quarantine_file = folder / f"{info.snapshot_id}.jsonl"
         lines = graph_api.iter_rejected_lines(result.rejected)
-        quarantine_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        text = "\n".join(lines) + "\n"
+        # a lone surrogate (rejected for that reason) is written escaped, not lost
+        quarantine_file.write_text(text, encoding="utf-8", errors="backslashreplace")
     return IngestReport(
         info, result.counts, result.anomalies, len(result.rejected), quarantine_file
     )

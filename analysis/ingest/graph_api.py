@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from analysis.errors import InputError
+from analysis.privacy import mask_text
 from analysis.storage import PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
 
 # Facebook pages exist since 2004; a timestamp outside these years is a broken export.
@@ -97,30 +98,53 @@ def _read_json(path: Path) -> object:
         raise InputError(path, "empty file")
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InputError(path, "nested too deeply to be a Graph API export") from None
     except json.JSONDecodeError as exc:
         raise InputError(
             path, f"not valid JSON, perhaps truncated ({exc.msg} at line {exc.lineno})"
         ) from None
 
 
+def _quote(value: str, limit: int = 40) -> str:
+    """A value as quoted in an error line: masked, then cut short (one bad field cannot flood
+    the terminal, and a shifted column of personal data is not echoed)."""
+    value = mask_text(value) or ""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 def _timestamp(value: object, path: Path, item_id: str | None, name: str) -> datetime:
-    if not isinstance(value, str) or not value:
+    if value is None or value == "":
         raise InputError(path, f"missing {name}", item_id)
+    if not isinstance(value, str):
+        raise InputError(path, f"{name} must be an ISO 8601 text timestamp", item_id)
     try:
         ts = datetime.fromisoformat(value)
     except ValueError:
-        raise InputError(path, f"{name} {value!r} is not an ISO 8601 timestamp", item_id) from None
+        msg = f"{name} {_quote(value)} is not an ISO 8601 timestamp"
+        raise InputError(path, msg, item_id) from None
     if ts.tzinfo is None:
-        raise InputError(path, f"{name} {value!r} has no UTC offset", item_id)
+        raise InputError(path, f"{name} {_quote(value)} has no UTC offset", item_id)
+    try:
+        ts = ts.astimezone(UTC)
+    except OverflowError:
+        ts = ts.replace(year=LAST_YEAR + 1)  # beyond year 9999 in UTC: caught just below
     if not FIRST_YEAR <= ts.year <= LAST_YEAR:
-        raise InputError(path, f"{name} {value!r} is outside {FIRST_YEAR}–{LAST_YEAR}", item_id)
-    return ts.astimezone(UTC)
+        msg = f"{name} {_quote(value)} is outside {FIRST_YEAR}–{LAST_YEAR}"
+        raise InputError(path, msg, item_id)
+    return ts
 
 
 def _text(value: object, path: Path, item_id: str, name: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise InputError(path, f"{name} must be text", item_id)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(path, f"{name} must be text", item_id)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(path, f"{name} holds an unpaired UTF-16 surrogate", item_id) from None
+    return value
 
 
 def _item_id(item: object, path: Path) -> str:
@@ -142,26 +166,30 @@ def _comments(node: dict, path: Path, item_id: str) -> list:
     return data
 
 
-def _author(node: dict) -> str | None:
+def _author(node: dict, path: Path, item_id: str) -> str | None:
+    """The author's id; None where the API hides the author (no `from`, or null)."""
     who = node.get("from")
-    if isinstance(who, dict) and isinstance(who.get("id"), str):
+    if who is None:
+        return None
+    if isinstance(who, dict) and isinstance(who.get("id"), str) and who["id"]:
         return who["id"]
-    return None
+    raise InputError(path, "from must be an object with an id", item_id)
 
 
 class _PageParser:
     """Walks one page's feed files and appends rows to a ParseResult."""
 
-    def __init__(self, page_id: str, result: ParseResult):
+    def __init__(self, page_id: str, result: ParseResult, skip_invalid: bool = False):
         self.page_id = page_id
         self.out = result
+        self.skip_invalid = skip_invalid
 
     def walk_tree(self, nodes: list, path: Path, item_id: str, item_at: datetime) -> None:
         """Comments under an inbound item: page comments are replies to it, the rest is talk."""
         for node in nodes:
             cid = _item_id(node, path)
             at = _timestamp(node.get("created_time"), path, cid, "created_time")
-            author = _author(node)
+            author = _author(node, path, cid)
             if author == self.page_id:
                 message = _text(node.get("message"), path, cid, "message")
                 self.out.replies.append((cid, self.page_id, item_id, at, message))
@@ -175,7 +203,7 @@ class _PageParser:
     def post(self, item: object, path: Path) -> None:
         post_id = _item_id(item, path)
         at = _timestamp(item.get("created_time"), path, post_id, "created_time")
-        author = _author(item)
+        author = _author(item, path, post_id)
         message = _text(item.get("message"), path, post_id, "message")
         hidden = item.get("is_hidden")
         hidden = hidden if isinstance(hidden, bool) else None
@@ -194,28 +222,40 @@ class _PageParser:
         self.out.posts.append(row)
         self.out.counts["page_posts"] += 1
         for node in comments:
-            cid = _item_id(node, path)
-            c_at = _timestamp(node.get("created_time"), path, cid, "created_time")
-            c_author = _author(node)
-            c_message = _text(node.get("message"), path, cid, "message")
-            thread = _comments(node, path, cid)
-            if c_author is None:
-                self.out.anomalies["comments_without_from"] += 1
-                self.out.anomalies["replies_to_comments_without_from"] += sum(
-                    1 for n in thread if isinstance(n, dict) and _author(n) == self.page_id
-                )
+            if not self.skip_invalid:
+                self.page_comment(node, path, post_id)
                 continue
-            if c_author == self.page_id:
-                self.out.counts["page_comments_on_own_posts"] += 1
-                continue
-            c_hidden = node.get("is_hidden") if isinstance(node.get("is_hidden"), bool) else None
-            c_link = node.get("permalink_url")
-            c_link = c_link if isinstance(c_link, str) else None
-            self.out.posts.append(
-                (cid, self.page_id, "comment", post_id, c_at, c_author, c_message, c_hidden, c_link)
+            mark = _checkpoint(self.out)
+            try:  # with --skip-invalid one bad comment does not take its siblings with it
+                self.page_comment(node, path, post_id)
+            except InputError as exc:
+                _rollback(self.out, mark)
+                self.out.rejected.append(Rejected(exc.path, exc.item_id, str(exc), _mask_raw(node)))
+
+    def page_comment(self, node: object, path: Path, post_id: str) -> None:
+        """A top-level comment on the page's own post: an inbound item with its thread."""
+        cid = _item_id(node, path)
+        c_at = _timestamp(node.get("created_time"), path, cid, "created_time")
+        c_author = _author(node, path, cid)
+        c_message = _text(node.get("message"), path, cid, "message")
+        thread = _comments(node, path, cid)
+        if c_author is None:
+            self.out.anomalies["comments_without_from"] += 1
+            self.out.anomalies["replies_to_comments_without_from"] += sum(
+                1 for n in thread if isinstance(n, dict) and _author(n, path, cid) == self.page_id
             )
-            self.out.counts["comments"] += 1
-            self.walk_tree(thread, path, cid, c_at)
+            return
+        if c_author == self.page_id:
+            self.out.counts["page_comments_on_own_posts"] += 1
+            return
+        c_hidden = node.get("is_hidden") if isinstance(node.get("is_hidden"), bool) else None
+        c_link = node.get("permalink_url")
+        c_link = c_link if isinstance(c_link, str) else None
+        self.out.posts.append(
+            (cid, self.page_id, "comment", post_id, c_at, c_author, c_message, c_hidden, c_link)
+        )
+        self.out.counts["comments"] += 1
+        self.walk_tree(thread, path, cid, c_at)
 
 
 def _page_object(folder: Path) -> dict:
@@ -229,7 +269,8 @@ def _page_object(folder: Path) -> dict:
 
     def number(key: str) -> int | None:
         value = page.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        ok = isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+        return value if ok else None
 
     def text_or_none(key: str) -> str | None:
         value = page.get(key)
@@ -264,11 +305,9 @@ def _rollback(result: ParseResult, mark: tuple[int, int]) -> None:
 
 
 def _mask_raw(raw: object) -> object:
-    """A rejected item as kept in quarantine: visitor names dropped, text masked."""
-    from analysis.privacy import mask_text
-
+    """A rejected item as kept in quarantine: authors (ids and names) dropped, text masked."""
     if isinstance(raw, dict):
-        return {k: _mask_raw(v) for k, v in raw.items() if k != "name"}
+        return {k: _mask_raw(v) for k, v in raw.items() if k not in ("from", "name")}
     if isinstance(raw, list):
         return [_mask_raw(v) for v in raw]
     return mask_text(raw) if isinstance(raw, str) else raw
@@ -306,7 +345,7 @@ def parse_paths(
         files.extend((f, page["page_id"]) for f in feeds)
         result.counts["pages"] += 1
     for done, (path, page_id) in enumerate(files, start=1):
-        parser = _PageParser(page_id, result)
+        parser = _PageParser(page_id, result, skip_invalid)
         try:
             items = _feed_items(path)
         except InputError as exc:
@@ -318,7 +357,11 @@ def parse_paths(
         for item in items:
             mark = _checkpoint(result)
             try:
-                parser.post(item, path)
+                try:
+                    parser.post(item, path)
+                except RecursionError:
+                    item_id = item.get("id") if isinstance(item, dict) else None
+                    raise InputError(path, "comments nested too deeply", item_id) from None
             except InputError as exc:
                 if not skip_invalid:
                     raise
@@ -332,8 +375,9 @@ def parse_paths(
 
 
 def iter_rejected_lines(rejected: list[Rejected]) -> Iterator[str]:
+    """Quarantine lines; reasons quote raw values, so they are masked like messages."""
     for r in rejected:
         yield json.dumps(
-            {"file": r.path, "item_id": r.item_id, "reason": r.reason, "item": r.raw},
+            {"file": r.path, "item_id": r.item_id, "reason": mask_text(r.reason), "item": r.raw},
             ensure_ascii=False,
         )
