@@ -11,6 +11,8 @@ every AppTest run), running a linked page without this frame.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from analysis.errors import SvarstidError
@@ -61,6 +63,7 @@ try:
     with st.spinner(t("computing", lang)):
         ds = data.dataset(src, pinned)
 except SvarstidError:
+    logging.getLogger("svarstid").exception("the data folder could not be read")
     st.error(t("data_error", lang))
     st.stop()
 

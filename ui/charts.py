@@ -322,13 +322,16 @@ def week_heatmap(df: pd.DataFrame, value: str, title: str, unit: str, lang: str)
     finite = z[np.isfinite(z)]
     # one burst (500 comments in a quarter of an hour) must not wash out the week's pattern:
     # the colour scale ends at the 98th percentile and the few cells above it saturate
-    zmax = float(np.quantile(finite, 0.98)) if finite.size else None
-    if zmax is not None and (zmax <= 0 or finite.max() <= 1.5 * zmax):
-        zmax = None
+    zmin = zmax = None
+    if finite.size:
+        zmin, zmax = 0.0, float(finite.max()) or 1.0
+        p98 = float(np.quantile(finite, 0.98))
+        if 0 < p98 and zmax > 1.5 * p98:
+            zmax = p98
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            zmin=0,
+            zmin=zmin,
             zmax=zmax,
             x=[f"{h:02d}" for h in range(24)],
             y=days,

@@ -77,4 +77,4 @@ for tab, name, waited in zip(
             st.info(t("no_items", lang))
         else:
             shown, config = tables.items(mart[name], lang, waited, show_page=f.level == "agency")
-            st.dataframe(shown, column_config=config, hide_index=True, key=name)
+            st.dataframe(shown, column_config=config, hide_index=True, key=name, placeholder="")
