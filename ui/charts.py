@@ -297,14 +297,14 @@ def activity(df: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(bargap=0.2)
     fig.update_xaxes(title=t("week", lang))
     _week_axis(fig, weekly["week_start"], lang, most=5)
+    most_posts = float(weekly["page_posts"].max()) if len(weekly) else 0.0
     fig.update_yaxes(title=t("activity_inbound_axis", lang), rangemode="tozero", secondary_y=False)
     fig.update_yaxes(
         title=t("activity_own_axis", lang),
         rangemode="tozero",
         showgrid=False,
-        tickmode="auto",
-        nticks=5,
-        tickformat="d",
+        tick0=0,
+        dtick=max(1, math.ceil(most_posts / 4)),  # whole posts, about four ticks
         automargin=True,
         secondary_y=True,
     )

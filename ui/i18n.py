@@ -338,8 +338,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no": ("nej", "no"),
     # data-quality and count keys from the manifests
     "q_reply_before_item": (
-        "Svar stämplade före sitt inlägg (räknas som besvarade, tidsätts inte)",
-        "Replies stamped before their item (count as answered, not timed)",
+        "Svar stämplade före inlägget (besvarat, ej tidsatt)",
+        "Replies stamped before their item (answered, not timed)",
     ),
     "q_truncated_messages": (
         "Meddelanden kortade till 10 000 tecken",

@@ -4,16 +4,17 @@ A copied link reopens the same view in any browser. How it works, once per scrip
 
 1. `begin()` compares the address with what this session last wrote. When they differ (a link
    was opened, or the visitor edited the address), the address's values are this run's
-   *incoming* values; otherwise the widgets are the source of truth.
+   *incoming* values; otherwise the values the session already holds stand.
 2. Each widget is created through `choice`, `day` or `several`: an incoming value is checked
-   against an allowlist (known options, page ids, sane dates) and, when valid, set as the
+   against an allowlist (known options, page ids, sane dates) and, when valid, becomes the
    widget's value; an invalid one is dropped with a warning and the default is used. Nothing
    from the address is ever used unchecked, so it cannot reach SQL as text.
 3. `finish()` writes the values of the widgets this page rendered back into the address, so it
    always shows the current view (and nothing else), and shows the warnings.
 
-Values also live in a session store, so a filter keeps its value across pages even though
-Streamlit forgets the state of widgets that a page does not render.
+The values live in a session store, the source of truth: Streamlit forgets a widget's state
+when the page changes, so every widget gets its value from the store on every run and reports
+changes back by callback. That is what lets a filter follow the visitor from page to page.
 """
 
 from __future__ import annotations
@@ -120,7 +121,6 @@ def choice(
     widget: Callable[..., Any],
     label: str,
     format_func: Callable[[str], str] = str,
-    in_url: bool = True,
     **kwargs,
 ) -> str:
     """One option of `options`, kept in the address as `name=<option>`."""
@@ -133,7 +133,7 @@ def choice(
     result = widget(label, options, format_func=format_func, **wiring, **kwargs)
     if result not in options:  # a cleared widget
         result = default
-    _keep(name, result, (result,) if in_url and result else None)
+    _keep(name, result, (result,) if result else None)
     return result
 
 

@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+# Generous: a busy CI machine renders Plotly slowly in software; a healthy page takes seconds.
+TIMEOUT_MS = 120_000
 
 
 def pytest_collection_modifyitems(items):
@@ -55,7 +57,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -112,7 +114,7 @@ def page(browser):
     """A fresh context (no cookies, no session) and page at 1400 × 1000, in Swedish."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
     p = context.new_page()
-    p.set_default_timeout(30_000)
+    p.set_default_timeout(TIMEOUT_MS)
     try:
         yield p
     finally:

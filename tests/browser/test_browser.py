@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import TIMEOUT_MS
+
 pytestmark = pytest.mark.browser
 
 PAGES = [  # (screenshot name, path, what shows the page has rendered)
@@ -87,6 +89,7 @@ def test_a_shared_link_reopens_the_same_view(server, browser, page):
     other = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         fresh = other.new_page()
+        fresh.set_default_timeout(TIMEOUT_MS)
         fresh.goto(link)
         settle(fresh, ".js-plotly-plot")
         assert fresh.locator("h1").first.inner_text().strip() == "Skatteverket"
