@@ -45,20 +45,6 @@ items as (
         )
 ),
 
-events as (
-    select waiting_from as event_at, 1 as delta from items
-    union all
-    select waiting_until as event_at, -1 as delta from items
-),
-
-queue as (
-    select
-        event_at,
-        sum(sum(delta)) over (order by event_at rows unbounded preceding) as waiting
-    from events
-    group by event_at
-),
-
 bounds as (
     select
         date_trunc('hour', greatest(min(waiting_from), $since)) as first_hour,
@@ -72,12 +58,24 @@ hours as (
     from bounds
 ),
 
+-- arrivals (+1), departures (-1) and the hourly samples (0) in one stream: a sample's running
+-- sum counts every arrival and departure at or before it, which is the queue at that instant.
+-- (One sort of the stream; an ASOF join against a windowed CTE took seconds here.)
+events as (
+    select waiting_from as event_at, 1 as delta, false as is_sample from items
+    union all
+    select waiting_until as event_at, -1 as delta, false as is_sample from items
+    union all
+    select sample_at as event_at, 0 as delta, true as is_sample from hours
+),
+
 sampled as (
     select
-        timezone('Europe/Stockholm', h.sample_at) as local_at,
-        coalesce(q.waiting, 0) as waiting
-    from hours as h
-    asof left join queue as q on h.sample_at >= q.event_at
+        timezone('Europe/Stockholm', event_at) as local_at,
+        is_sample,
+        sum(delta) over (order by event_at, is_sample rows unbounded preceding) as waiting
+    from events
+    qualify is_sample
 ),
 
 final as (
