@@ -6,8 +6,9 @@ Errors the user can fix print one line to stderr and exit with status 2, never a
 from __future__ import annotations
 
 import argparse
-import io
+import csv
 import json
+import math
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -170,23 +171,36 @@ def cmd_rank(args: argparse.Namespace) -> int:
         min_items=args.min_items,
     )
     ds = Dataset(args.data_dir, snapshot=args.snapshot)
-    df = metrics.rank(ds, filters)
     if args.format == "csv":
-        buf = io.StringIO()
-        out = df.copy()
-        for col in ("accepts_visitor_posts", "is_ranked"):
-            out[col] = out[col].map({True: "true", False: "false"})
-        out.to_csv(buf, index=False, lineterminator="\n")
-        sys.stdout.write(buf.getvalue())
+        columns, rows = metrics.rank_rows(ds, filters)
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(columns)
+        out.writerows([_csv_value(v) for v in row] for row in rows)
     elif args.format == "json":
-        records = json.loads(df.to_json(orient="records"))
+        columns, rows = metrics.rank_rows(ds, filters)
+        records = [dict(zip(columns, map(_json_value, row), strict=True)) for row in rows]
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
+        df = metrics.rank(ds, filters)
         if ds.is_demo:
             print("Synthetic demo data modelled on published figures, not real agency data.")
         print(format_table(df) if len(df) else "no pages in the data")
     return 0
+
+
+def _csv_value(value):
+    """CSV cells: booleans as true/false, missing values empty, numbers as Python writes them."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _json_value(value):
+    """JSON values: NaN (never valid JSON) as null."""
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

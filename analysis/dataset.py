@@ -10,19 +10,34 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from analysis import registry, sql
 from analysis.errors import DataDirError
 from analysis.storage import check_parquet, list_snapshots, read_manifest
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 DEFAULT_DATA_DIR = Path("data")
 STAGING_MACROS = ("stg_item_facts", "stg_posts", "stg_replies")
+# page_dim: each page of the data with its registry entry (defaults filled in)
+PAGE_DIM_COLUMNS = (
+    "page_id", "page_name", "agency", "sector", "accepts_visitor_posts", "opening_hours",
+    "timezone", "sla_minutes", "fan_count", "followers_count", "link",
+)  # fmt: skip
+_PAGE_DIM_DDL = """
+    create or replace table page_dim (
+        page_id varchar, page_name varchar, agency varchar, sector varchar,
+        accepts_visitor_posts boolean, opening_hours varchar, timezone varchar,
+        sla_minutes double, fan_count double, followers_count bigint, link varchar
+    )
+"""
+_PAGE_DIM_INSERT = "insert into page_dim values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def default_data_dir() -> Path:
@@ -120,8 +135,19 @@ class Dataset:
         except duckdb.Error as exc:
             raise self._read_error(exc) from None
 
+    def rows(self, name: str, params: dict) -> tuple[list[str], list[tuple]]:
+        """A named query's column names and rows, without pandas (the CLI's fast path)."""
+        try:
+            cur = sql.run(self.cursor(), name, params)
+            return [d[0] for d in cur.description], cur.fetchall()
+        except duckdb.Error as exc:
+            raise self._read_error(exc) from None
+
     def _read_error(self, exc: duckdb.Error) -> DataDirError:
         """Name the damaged file behind a failed query (the footer check passed, data did not)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         for snap in self.snapshots:
             for table in ("pages", "posts", "replies", "item_facts"):
                 path = snap.path / f"{table}.parquet"
@@ -135,22 +161,22 @@ class Dataset:
 
     def _build_page_dim(self) -> None:
         cur = self.cursor()
+        pages: list[dict] = []
+        with_visitor_posts: set[str] = set()
         if self.snapshots:
-            pages = sql.run(cur, "stg_pages", {"files": self.files("pages")}).df()
-            with_visitor_posts = set(
-                cur.execute(
+            res = sql.run(cur, "stg_pages", {"files": self.files("pages")})
+            names = [d[0] for d in res.description]
+            pages = [dict(zip(names, row, strict=True)) for row in res.fetchall()]
+            with_visitor_posts = {
+                page_id
+                for (page_id,) in cur.execute(
                     "select distinct page_id from stg_item_facts($files, $dedupe) "
                     "where kind = 'visitor_post'",
                     self.params(),
-                )
-                .df()["page_id"]
-                .tolist()
-            )
-        else:
-            pages = pd.DataFrame(columns=["page_id", "page_name", "fan_count", "followers_count"])
-            with_visitor_posts = set()
+                ).fetchall()
+            }
         rows = []
-        for rec in pages.to_dict("records"):
+        for rec in pages:
             row = registry.resolve(
                 self.registry.get(rec["page_id"]),
                 rec["page_id"],
@@ -160,21 +186,21 @@ class Dataset:
             row["fan_count"] = rec.get("fan_count")
             row["followers_count"] = rec.get("followers_count")
             row["link"] = rec.get("link")
-            rows.append(row)
-        dim = pd.DataFrame(
-            rows,
-            columns=[
-                "page_id", "page_name", "agency", "sector", "accepts_visitor_posts",
-                "opening_hours", "timezone", "sla_minutes", "fan_count", "followers_count", "link",
-            ],
-        )  # fmt: skip
-        dim = dim.astype(
+            rows.append(tuple(row[name] for name in PAGE_DIM_COLUMNS))
+        self._page_rows = rows
+        cur.execute(_PAGE_DIM_DDL)
+        if rows:
+            cur.executemany(_PAGE_DIM_INSERT, rows)
+
+    @cached_property
+    def pages(self) -> pd.DataFrame:
+        """page_dim as a DataFrame: one row per page with its registry values."""
+        import pandas as pd
+
+        dim = pd.DataFrame(self._page_rows, columns=list(PAGE_DIM_COLUMNS))
+        return dim.astype(
             {"accepts_visitor_posts": "bool", "sla_minutes": "float64", "fan_count": "Float64"}
         )
-        self.pages = dim
-        cur.register("page_dim_df", dim)
-        cur.execute("create or replace table page_dim as select * from page_dim_df")
-        cur.unregister("page_dim_df")
 
     def close(self) -> None:
         self.con.close()

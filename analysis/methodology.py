@@ -146,11 +146,11 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Mediantid till svar där obesvarade inlägg räknas som censurerade vid den tid de hade "
         "väntat när ögonblicksbilden togs, i stället för att ignoreras. Tom när mindre än "
         "hälften någonsin besvaras. Räknas på ett rutnät: hela minuter första dygnet, "
-        "kvartar första veckan, timmar därefter.",
+        "kvartar första veckan, hela dygn därefter.",
         "Median time to reply that counts unanswered items as censored at the time they had "
         "waited when the snapshot was taken, instead of ignoring them. Empty when fewer than "
         "half are ever answered. Computed on a grid: whole minutes for the first day, "
-        "quarter hours for the first week, hours beyond.",
+        "quarter hours for the first week, whole days beyond.",
     ),
     Definition(
         "rank",

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import pandas as pd
 
 from analysis.dataset import Dataset
 from analysis.errors import SvarstidError
@@ -21,6 +20,9 @@ from analysis.options import (
     LEVELS,
     SCOPES,
 )
+
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: the CLI's rank runs without it
+    import pandas as pd
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WILSON_Z = 1.959963984540054  # 95 % two-sided
@@ -102,6 +104,8 @@ class Filters:
 
 def rank(ds: Dataset, filters: Filters = Filters()) -> pd.DataFrame:
     """The leaderboard: one row per page or agency, ranked by reply rate, then median time."""
+    import pandas as pd
+
     if ds.is_empty:
         return pd.DataFrame(columns=list(RANK_COLUMNS))
     df = ds.query("rank", ds.params(**filters.params(), z=WILSON_Z))
@@ -109,6 +113,13 @@ def rank(ds: Dataset, filters: Filters = Filters()) -> pd.DataFrame:
     for col in ("inbound", "answered", "pending", "rated", "timed", "count_pages"):
         df[col] = df[col].astype("int64")
     return df
+
+
+def rank_rows(ds: Dataset, filters: Filters = Filters()) -> tuple[list[str], list[tuple]]:
+    """`rank` as column names and plain Python rows, without pandas (the CLI's CSV and JSON)."""
+    if ds.is_empty:
+        return list(RANK_COLUMNS), []
+    return ds.rows("rank", ds.params(**filters.params(), z=WILSON_Z))
 
 
 def overview(ranking: pd.DataFrame) -> dict:

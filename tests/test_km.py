@@ -33,8 +33,8 @@ def km_median(times: list[tuple[float, bool]]) -> float | None:
 
 
 def grid(t: float) -> float:
-    """rank.sql's KM grid: whole minutes up to a day, quarter hours up to a week, then hours."""
-    step = 1 if t <= 1440 else 15 if t <= 10080 else 60
+    """rank.sql's KM grid: whole minutes up to a day, quarter hours up to a week, then days."""
+    step = 1 if t <= 1440 else 15 if t <= 10080 else 1440
     return math.ceil(t / step) * step
 
 
@@ -47,10 +47,9 @@ def quantile(values: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """Five pages, items in January 2017, whole-minute delays under a day (the KM grid is exact)."""
-    rng = random.Random(42)
+def build(folder, seed: int, max_delay: int):
+    """Five pages of items in January 2017 with whole-minute reply delays up to `max_delay`."""
+    rng = random.Random(seed)
     posts, replies, expected = [], [], {}
     for p in range(5):
         page = f"p{p}"
@@ -62,7 +61,7 @@ def seeded(tmp_path_factory):
             posts.append((item, page, "comment", f"{page}_post", created, f"u{i}", "Hej?", None,
                           None))  # fmt: skip
             if rng.random() < answer_share:
-                delay = rng.randint(1, 1400)
+                delay = rng.randint(1, max_delay)
                 at = created + timedelta(minutes=delay)
                 replies.append((f"{item}_r", page, item, at, "Svar"))
                 times.append((float(delay), True))
@@ -70,7 +69,7 @@ def seeded(tmp_path_factory):
                 waited = (AS_OF - created).total_seconds() / 60
                 times.append((waited, False))
         expected[page] = times
-    data = tmp_path_factory.mktemp("km") / "data"
+    data = folder / "data"
     pages = pa.Table.from_pylist(
         [{"page_id": f"p{p}", "page_name": f"Sida {p}"} for p in range(5)],
         schema=storage.PAGES_SCHEMA,
@@ -89,6 +88,18 @@ def seeded(tmp_path_factory):
     return data, expected
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """Delays under a day: the KM grid is exact there, whole minutes."""
+    return build(tmp_path_factory.mktemp("km"), seed=42, max_delay=1400)
+
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory):
+    """Delays up to three weeks: events on the quarter-hour and whole-day steps of the grid."""
+    return build(tmp_path_factory.mktemp("km_slow"), seed=7, max_delay=3 * 10080)
+
+
 def test_aggregates_match_plain_python(seeded):
     data, expected = seeded
     df = rank(Dataset(data), Filters(pending_hours=0, min_items=1)).set_index("page_id")
@@ -104,8 +115,9 @@ def test_aggregates_match_plain_python(seeded):
         )
 
 
-def test_kaplan_meier_median_matches_textbook(seeded):
-    data, expected = seeded
+@pytest.mark.parametrize("fixture", ["seeded", "slow"])
+def test_kaplan_meier_median_matches_textbook(fixture, request):
+    data, expected = request.getfixturevalue(fixture)
     df = rank(Dataset(data), Filters(pending_hours=0, min_items=1)).set_index("page_id")
     undefined = 0
     for page, times in expected.items():
