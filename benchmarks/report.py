@@ -167,14 +167,19 @@ def _goals_rank(big: dict | None, note: str) -> list[Goal]:
         )
     ]
     speedup = {v: r["pandas"]["seconds"] / r["svarstid"]["seconds"] for v, r in views.items()}
+    on_facts = min(
+        (r["pandas_facts"]["seconds"] / r["svarstid"]["seconds"] for r in views.values()),
+        default=None,
+    )
     w = min(speedup, key=speedup.get)
     out.append(
         Goal(
             *vs_pandas,
             f"worst {ratio(speedup[w])} ({w})",
             _judge(speedup[w] >= PANDAS_GOAL),
-            "Svarstid in-process with a fresh Dataset (as the CLI) against pandas reading the "
-            "same Parquet file",
+            "Svarstid in-process with a fresh Dataset (as the CLI) against pandas from the "
+            "snapshot's posts and replies; against pandas handed the item facts: "
+            f"worst {ratio(on_facts)} (the facts are built once, at ingest)",
         )
     )
     over = {v: r["svarstid"]["seconds"] / r["floor"]["seconds"] for v, r in views.items()}
@@ -377,10 +382,14 @@ def markdown(results: dict) -> str:
     parts += ["", "## Ranking", ""]
     parts.append(
         "`metrics.rank` in-process with a fresh `Dataset` (as the CLI does; *warm*: on an open "
-        "`Dataset`, as the dashboard does) against the pandas baseline and the DuckDB floor on "
-        "the same snapshot. *pandas ÷ Svarstid* above 1 means Svarstid is faster; *Svarstid ÷ "
-        "floor* is what Svarstid costs over one bare group-by scan. The check column is asserted "
-        "before timing."
+        "`Dataset`, as the dashboard does) against two pandas baselines and the DuckDB floor on "
+        "the same snapshot. *pandas* is what a user would write from the snapshot's posts and "
+        "replies (first reply per item by merge and groupby; for the opening-hours clock it is "
+        "handed Svarstid's own clock function); *pandas on facts* is handed Svarstid's "
+        "precomputed item facts, which isolates the query engine. A ratio *pandas ÷ Svarstid* "
+        "above 1 means Svarstid is faster; *Svarstid ÷ floor* is what Svarstid costs over one "
+        "bare group-by scan of the same item facts columns. The check column is asserted before "
+        "timing."
     )
     parts.append("")
     rows = []
@@ -388,6 +397,7 @@ def markdown(results: dict) -> str:
         open_s = s["rank"]["dataset_open"]["seconds"]
         for name, r in _views(s).items():
             sv, pdt, fl = r["svarstid"]["seconds"], r["pandas"]["seconds"], r["floor"]["seconds"]
+            pdf = r.get("pandas_facts", {}).get("seconds")
             rows.append(
                 [
                     s["label"],
@@ -396,8 +406,10 @@ def markdown(results: dict) -> str:
                     secs(r["svarstid_warm"]["seconds"]),
                     secs(open_s),
                     secs(pdt),
+                    secs(pdf),
                     secs(fl),
                     ratio(pdt / sv),
+                    ratio(pdf / sv if pdf else None),
                     ratio(sv / fl),
                     r["check"],
                 ]
@@ -411,8 +423,10 @@ def markdown(results: dict) -> str:
                 "warm",
                 "of which Dataset()",
                 "pandas",
+                "pandas on facts",
                 "DuckDB floor",
                 "pandas ÷ Svarstid",
+                "pandas on facts ÷ Svarstid",
                 "Svarstid ÷ floor",
                 "check",
             ],

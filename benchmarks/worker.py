@@ -130,7 +130,7 @@ def step_rank(args: dict) -> dict:
 
     from analysis import metrics
     from analysis.dataset import Dataset
-    from benchmarks.baselines import compare, duckdb_floor, pandas_rank
+    from benchmarks.baselines import compare, duckdb_floor, pandas_rank, pandas_rank_tables
 
     data_dir, snapshot = Path(args["data_dir"]), Path(args["snapshot"])
     repeats = args["repeats"]
@@ -155,33 +155,35 @@ def step_rank(args: dict) -> dict:
 
         # correctness first: the baseline must give Svarstid's numbers, the floor its counts
         mine = svarstid()
-        base = pandas_rank(snapshot, view)
+        base = pandas_rank_tables(snapshot, view, data_dir)
         pages = compare(mine, base, "pandas")
+        compare(mine, pandas_rank(snapshot, view), "pandas on item facts")
         floor = pd.DataFrame(
             duckdb_floor(snapshot, view),
-            columns=["page_id", "inbound", "answered", "median_response_min"],
+            columns=["page_id", "inbound", "answered", "pending", "median_response_min"],
         )
-        # the floor has no pending or p90: compare what it has, on the pages with items
-        with_items = mine[mine["inbound"] > 0][["page_id", "inbound", "answered"]]
+        # the floor has no p90 or Wilson bounds: compare what it has, on the pages with items
+        with_items = mine[mine["inbound"] > 0][["page_id", "inbound", "answered", "pending"]]
         floor_pages = compare(
             with_items.assign(median_response_min=mine["median_response_min"]),
             floor,
             "duckdb floor",
-            columns=("inbound", "answered", "median_response_min"),
+            columns=("inbound", "answered", "pending", "median_response_min"),
         )
         base.to_parquet(out_dir / f"pandas-{view.name}.parquet")
         timings = interleaved(
             {
                 "svarstid": svarstid,
                 "svarstid_warm": lambda filters=filters: metrics.rank(warm, filters),
-                "pandas": lambda view=view: pandas_rank(snapshot, view),
+                "pandas": lambda view=view: pandas_rank_tables(snapshot, view, data_dir),
+                "pandas_facts": lambda view=view: pandas_rank(snapshot, view),
                 "floor": lambda view=view: duckdb_floor(snapshot, view),
             },
             repeats,
         )
         views[view.name] = {
             "view": raw,
-            "check": f"equal on {pages} pages (floor: {floor_pages} pages with items)",
+            "check": f"equal on {pages} pages (both pandas; floor: {floor_pages} pages with items)",
             "inbound": int(mine["inbound"].sum()),
             **{name: t.as_dict() for name, t in timings.items()},
         }

@@ -22,7 +22,14 @@ from analysis import metrics
 from analysis.dataset import Dataset
 from analysis.ingest import ingest_graph_api
 from benchmarks import report
-from benchmarks.baselines import Mismatch, View, compare, duckdb_floor, pandas_rank
+from benchmarks.baselines import (
+    Mismatch,
+    View,
+    compare,
+    duckdb_floor,
+    pandas_rank,
+    pandas_rank_tables,
+)
 from benchmarks.graph_export import json_strings, write_export
 from benchmarks.run import label, parse_size, pick_quarter
 from benchmarks.synth import write_synthetic
@@ -107,12 +114,12 @@ def test_pandas_baseline_equals_rank_on_the_study_export(study_data: Path, view:
     snapshot = Dataset(study_data).latest.path
     filters = metrics.Filters(clock=view.clock, since=view.since, until=view.until)
     mine = metrics.rank(Dataset(study_data), filters)
-    base = pandas_rank(snapshot, view)
-    assert compare(mine, base) == 3
+    assert compare(mine, pandas_rank(snapshot, view)) == 3
+    assert compare(mine, pandas_rank_tables(snapshot, view, study_data)) == 3
     floor = {row[0]: row[1:] for row in duckdb_floor(snapshot, view)}
     for row in mine[mine["inbound"] > 0].itertuples():
-        inbound, answered, median = floor[row.page_id]
-        assert (inbound, answered) == (row.inbound, row.answered)
+        inbound, answered, pending, median = floor[row.page_id]
+        assert (inbound, answered, pending) == (row.inbound, row.answered, row.pending)
         assert median == pytest.approx(row.median_response_min, nan_ok=True)
 
 
