@@ -159,6 +159,7 @@ def format_table(df) -> str:
 def cmd_rank(args: argparse.Namespace) -> int:
     from analysis import metrics
     from analysis.dataset import Dataset
+    from analysis.export import csv_cell
 
     filters = metrics.Filters(
         scope=args.scope,
@@ -175,7 +176,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
         columns, rows = metrics.rank_rows(ds, filters)
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(columns)
-        out.writerows([_csv_value(v) for v in row] for row in rows)
+        out.writerows([csv_cell(v) for v in row] for row in rows)
     elif args.format == "json":
         columns, rows = metrics.rank_rows(ds, filters)
         records = [dict(zip(columns, map(_json_value, row), strict=True)) for row in rows]
@@ -187,15 +188,6 @@ def cmd_rank(args: argparse.Namespace) -> int:
             print("Synthetic demo data modelled on published figures, not real agency data.")
         print(format_table(df) if len(df) else "no pages in the data")
     return 0
-
-
-def _csv_value(value):
-    """CSV cells: booleans as true/false, missing values empty, numbers as Python writes them."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
 
 
 def _json_value(value):

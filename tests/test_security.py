@@ -306,3 +306,33 @@ def test_excel_download_holds_no_formulas():
         if cell.data_type == "f"
     ]
     assert not formulas
+
+
+HOSTILE_AGENCY = '=HYPERLINK("https://evil.example","klicka här")'
+
+
+def test_csv_downloads_keep_formula_like_text_as_text(study_data, capsys):
+    """A registry agency or sector that a spreadsheet would run as a formula is written with a
+    leading apostrophe in the CLI's CSV and in the dashboard's CSV download, which are equal."""
+    import csv
+    import io
+
+    from analysis.registry import PageEntry, write_registry
+
+    tables = pytest.importorskip("ui.tables")
+    write_registry(study_data, [
+        PageEntry(page_id="100", agency=HOSTILE_AGENCY, sector="+SUM(A1:A9)"),
+        PageEntry(page_id="200", agency="@cmd", sector="-1+2"),
+    ])  # fmt: skip
+    capsys.readouterr()
+    assert main(["rank", "--data-dir", str(study_data), "--format", "csv"]) == 0
+    cli_text = capsys.readouterr().out
+    rows = {r["page_id"]: r for r in csv.DictReader(io.StringIO(cli_text))}
+    assert rows["100"]["agency"] == "'" + HOSTILE_AGENCY
+    assert rows["100"]["sector"] == "'+SUM(A1:A9)"
+    assert rows["200"]["agency"] == "'@cmd" and rows["200"]["sector"] == "'-1+2"
+    for row in rows.values():  # numbers are left alone, and no cell starts a formula
+        assert float(row["inbound"]) >= 0
+        assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
+    download = tables.ranking_csv(rank(Dataset(study_data))).decode("utf-8")
+    assert download == cli_text

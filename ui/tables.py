@@ -7,6 +7,7 @@ it as text (no Markdown or HTML is rendered).
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import methodology
+from analysis.export import csv_cell
 from analysis.metrics import DEFAULT_PENDING_HOURS, RANK_COLUMNS
 from ui import format
 from ui.i18n import t
@@ -127,13 +129,15 @@ def items(df: pd.DataFrame, lang: str, waited: bool = False, show_page: bool = T
 
 
 def ranking_csv(ranking: pd.DataFrame) -> bytes:
-    """The same CSV as `python -m analysis rank --format csv` (UTF-8, rates as fractions)."""
-    out = ranking.copy()
-    for col in ("accepts_visitor_posts", "is_ranked"):
-        if col in out:
-            out[col] = out[col].map({True: "true", False: "false"})
-    cols = [*RANK_COLUMNS, *[c for c in out.columns if c not in RANK_COLUMNS]]
-    return out[cols].to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The same CSV as `python -m analysis rank --format csv` (UTF-8, rates as fractions,
+    formula-like text neutralised for spreadsheets)."""
+    cols = [*RANK_COLUMNS, *[c for c in ranking.columns if c not in RANK_COLUMNS]]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    for row in ranking[cols].astype(object).itertuples(index=False):
+        writer.writerow([csv_cell(None if v is pd.NA else v) for v in row])
+    return buf.getvalue().encode("utf-8")
 
 
 def ranking_xlsx(ranking: pd.DataFrame, settings: list[tuple[str, str]], lang: str) -> bytes:
