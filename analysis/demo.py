@@ -29,6 +29,7 @@ inbound items.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -49,7 +50,7 @@ from analysis.storage import (
     SnapshotInfo,
     list_snapshots,
     read_manifest,
-    write_snapshot,
+    write_snapshot_batches,
 )
 
 DEFAULT_SEED = 2017
@@ -1027,25 +1028,22 @@ JANUARY = (_local_us(STUDY_MONTH[0], 0), _local_us(STUDY_MONTH[1] + timedelta(da
 
 @dataclass
 class _Page:
-    """One page's rows as numpy arrays (numbers into the text pools, times in UTC µs)."""
+    """One page's rows as compact numpy arrays (numbers into the text pools, times in UTC µs).
+
+    Kept for every page until the snapshot is written, so only what the tables need, narrow."""
 
     pp_t: np.ndarray
     pp_text: np.ndarray
     pp_num: np.ndarray
     n_vp: int  # inbound items: the first n_vp are visitor posts, then comments
     t: np.ndarray  # each part in time order
-    is_vp: np.ndarray
-    num: np.ndarray  # visitor post: its post number; comment: its number within the page
-    parent_num: np.ndarray  # comment: its page post's number; -1 for visitor posts
-    body: np.ndarray
-    opening: np.ndarray
-    closing: np.ndarray
-    author: np.ndarray
+    root: np.ndarray  # visitor post: its post number; comment: its page post's number
+    message: np.ndarray  # int32: (opening * texts + body) * closings + closing
+    author: np.ndarray  # int32
     hidden: np.ndarray  # -1 unknown, 0, 1
-    r_item: np.ndarray  # replies: index into this page's items
+    r_item: np.ndarray  # int32; replies: index into this page's items
     r_t: np.ndarray
-    r_text: np.ndarray
-    r_alias: np.ndarray
+    r_message: np.ndarray  # int32: reply text * aliases + alias
     conversation: int
 
 
@@ -1287,24 +1285,21 @@ def _page(
     )
     alias2 = np.where(rng.random(len(r2)) < 0.7, rng.integers(1, len(ALIASES), len(r2)), 0)
     conversation = int(rng.poisson(0.8, int(is_vp.sum())).sum())
+    n_texts, n_closings, n_aliases = len(pools.texts.values), len(CLOSINGS), len(ALIASES)
     return _Page(
         pp_t=pp_t,
         pp_text=pp_text,
         pp_num=pp_num,
         n_vp=len(t_vp),
         t=t_all,
-        is_vp=is_vp,
-        num=np.concatenate([vp_num, np.zeros(len(t_c), dtype=np.int64)]),
-        parent_num=np.concatenate([np.full(len(t_vp), -1), pp_num[parent]]).astype(np.int64),
-        body=body,
-        opening=opening,
-        closing=closing,
-        author=author,
+        root=np.concatenate([vp_num, pp_num[parent]]).astype(np.int64),
+        message=((opening * n_texts + body) * n_closings + closing).astype(np.int32),
+        author=author.astype(np.int32),
         hidden=hidden,
-        r_item=np.concatenate([r1, r2]),
+        r_item=np.concatenate([r1, r2]).astype(np.int32),
         r_t=np.concatenate([first[r1], second_t[r2]]),
-        r_text=np.concatenate([text, text2]),
-        r_alias=np.concatenate([alias, alias2]),
+        r_message=(np.concatenate([text, text2]) * n_aliases
+                   + np.concatenate([alias, alias2])).astype(np.int32),
         conversation=conversation,
     )
 
@@ -1454,7 +1449,11 @@ def _ts(values: np.ndarray) -> pa.Array:
 
 
 def _texts(dictionary: list[str], index: np.ndarray) -> pa.Array:
-    return pc.take(pa.array(dictionary, pa.string()), pa.array(index, pa.int64()))
+    return _take(pa.array(dictionary, pa.string()), index)
+
+
+def _take(dictionary: pa.Array, index: np.ndarray) -> pa.Array:
+    return pc.take(dictionary, pa.array(index, pa.int64()))
 
 
 @lru_cache(maxsize=1)
@@ -1468,10 +1467,28 @@ def _combinations() -> tuple[list[str], list[str]]:
 
 PID_BYTES = np.array([p.encode() for p in PAGE_IDS], dtype="S15").view("V15")
 FB = "https://www.facebook.com/"
+BATCH_ROWS = 500_000  # rows per table handed to the snapshot writer
 
 
-def generate(items: int | None = None, seed: int | None = None) -> DemoWorld:
-    """The demo world's raw tables: `items` inbound items (default DEFAULT_ITEMS), seeded."""
+@lru_cache(maxsize=1)
+def _combination_arrays() -> tuple[pa.Array, pa.Array]:
+    visitor, reply = _combinations()
+    return pa.array(visitor, pa.string()), pa.array(reply, pa.string())
+
+
+def _kind_rows(kind: str, n: int) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, dtype=np.int8)), pa.array([kind])
+    ).cast(pa.string())
+
+
+def _slices(lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    for a in range(lo, hi, BATCH_ROWS):
+        yield a, min(a + BATCH_ROWS, hi)
+
+
+def _pages(items: int | None, seed: int | None) -> list[_Page]:
+    """Every page's year as numpy arrays (the only loop over pages that draws numbers)."""
     items = DEFAULT_ITEMS if items is None else int(items)
     if not 1_000 <= items <= MAX_ITEMS:
         raise InputError("--items", f"the demo has 1,000 to {MAX_ITEMS:,} inbound items")
@@ -1479,129 +1496,110 @@ def generate(items: int | None = None, seed: int | None = None) -> DemoWorld:
     grid = _grid()
     counts = _allocate(items, np.array([p.volume for p in PAGES]))
     scale = items / DEFAULT_ITEMS
-    pages = [_page(rng, i, spec, int(counts[i]), scale, grid) for i, spec in enumerate(PAGES)]
+    return [_page(rng, i, spec, int(counts[i]), scale, grid) for i, spec in enumerate(PAGES)]
+
+
+def _post_tables(pages: list[_Page]) -> Iterator[pa.Table]:
+    """The posts table in batches: every page's own posts, then visitor posts, then comments
+    (page by page, each in time order), at most BATCH_ROWS rows a batch."""
     pools = _pools()
-    visitor_texts, reply_texts = _combinations()
-    n_texts, n_closings, n_aliases = len(pools.texts.values), len(CLOSINGS), len(ALIASES)
-
-    def cat(name: str, rows: str | None = None) -> np.ndarray:
-        """One field of every page, concatenated (rows "vp" or "c": visitor posts/comments)."""
-        out = []
-        for p in pages:
-            v = getattr(p, name)
-            out.append(v if rows is None else v[: p.n_vp] if rows == "vp" else v[p.n_vp :])
-        return np.concatenate(out)
-
-    def page_of(kind: str) -> np.ndarray:
-        sizes = {
-            "pp": [len(p.pp_t) for p in pages],
-            "vp": [p.n_vp for p in pages],
-            "c": [len(p.t) - p.n_vp for p in pages],
-        }[kind]
-        return np.repeat(np.arange(len(pages)), sizes)
-
-    def kind_rows(kind: str, n: int) -> pa.Array:
-        return pa.DictionaryArray.from_arrays(
-            pa.array(np.zeros(n, dtype=np.int8)), pa.array([kind])
-        ).cast(pa.string())
-
-    def visitor_message(rows: str) -> pa.Array:
-        key = (cat("opening", rows) * n_texts + cat("body", rows)) * n_closings
-        return _texts(visitor_texts, key + cat("closing", rows))
-
-    def hidden(rows: str) -> pa.Array:
-        h = cat("hidden", rows)
-        return pa.array(h == 1, pa.bool_(), mask=h < 0)
-
-    # -- the pages' own posts, visitor posts and comments --
-    pp_page = page_of("pp")
+    visitor_texts, _ = _combination_arrays()
+    pp_page = np.repeat(np.arange(len(pages)), [len(p.pp_t) for p in pages])
     n_pp = len(pp_page)
-    pp_pid, pp_num = np.take(PID_BYTES, pp_page), _digits(cat("pp_num"), 10)
+    pp_pid = np.take(PID_BYTES, pp_page)
+    pp_num = _digits(np.concatenate([p.pp_num for p in pages]), 10)
     page_posts = {
         "post_id": _fixed(n_pp, pp_pid, "_", pp_num),
         "page_id": _fixed(n_pp, pp_pid),
-        "kind": kind_rows("page_post", n_pp),
+        "kind": _kind_rows("page_post", n_pp),
         "parent_id": pa.nulls(n_pp, pa.string()),
-        "created_at": _ts(cat("pp_t")),
+        "created_at": _ts(np.concatenate([p.pp_t for p in pages])),
         "author_id": pa.nulls(n_pp, pa.string()),
-        "message": _texts(pools.posts.values, cat("pp_text")),
+        "message": _texts(pools.posts.values, np.concatenate([p.pp_text for p in pages])),
         "is_hidden": pa.nulls(n_pp, pa.bool_()),
         "permalink_url": _fixed(n_pp, FB, pp_pid, "/posts/", pp_num),
     }
-    vp_page, vp_num = page_of("vp"), cat("num", "vp")
-    n_vp = len(vp_page)
-    vp_pid, vp_digits = np.take(PID_BYTES, vp_page), _digits(vp_num, 10)
-    visitor_posts = {
-        "post_id": _fixed(n_vp, vp_pid, "_", vp_digits),
-        "page_id": _fixed(n_vp, vp_pid),
-        "kind": kind_rows("visitor_post", n_vp),
-        "parent_id": pa.nulls(n_vp, pa.string()),
-        "created_at": _ts(cat("t", "vp")),
-        "author_id": _fixed(n_vp, "visitor_", _digits(cat("author", "vp"), 9)),
-        "message": visitor_message("vp"),
-        "is_hidden": hidden("vp"),
-        "permalink_url": _fixed(n_vp, FB, vp_pid, "/posts/", vp_digits),
-    }
-    c_page, c_parent = page_of("c"), cat("parent_num", "c")
-    n_c = len(c_page)
-    c_num = 2_000_000_000 + np.arange(n_c)  # unique over the world, in page and time order
-    c_pid, c_parent_d, c_num_d = (
-        np.take(PID_BYTES, c_page),
-        _digits(c_parent, 10),
-        _digits(c_num, 10),
-    )
-    comments = {
-        "post_id": _fixed(n_c, c_pid, "_", c_parent_d, "_", c_num_d),
-        "page_id": _fixed(n_c, c_pid),
-        "kind": kind_rows("comment", n_c),
-        "parent_id": _fixed(n_c, c_pid, "_", c_parent_d),
-        "created_at": _ts(cat("t", "c")),
-        "author_id": _fixed(n_c, "visitor_", _digits(cat("author", "c"), 9)),
-        "message": visitor_message("c"),
-        "is_hidden": hidden("c"),
-        "permalink_url": _fixed(n_c, FB, c_pid, "/posts/", c_parent_d, "?comment_id=", c_num_d),
-    }
-    posts = pa.concat_tables(
-        [pa.table(t, schema=RAW_POSTS_SCHEMA) for t in (page_posts, visitor_posts, comments)]
-    )
+    yield pa.table(page_posts, schema=RAW_POSTS_SCHEMA)
+    del page_posts, pp_pid, pp_num
 
-    # -- page replies: to visitor posts (item ids of 26 characters) and to comments (37) --
-    r_page = np.repeat(np.arange(len(pages)), [len(p.r_item) for p in pages])
-    r_local = cat("r_item")
-    n_vp_page = np.array([p.n_vp for p in pages])
-    vp_start = np.concatenate([[0], np.cumsum(n_vp_page)[:-1]])
-    c_start = np.concatenate([[0], np.cumsum([len(p.t) - p.n_vp for p in pages])[:-1]])
-    to_vp = r_local < n_vp_page[r_page]
-    r_num = 3_000_000_000 + np.arange(len(r_page))
-    r_key = cat("r_text") * n_aliases + cat("r_alias")
-    r_t = cat("r_t")
-    parts = []
-    for on_vp in (True, False):
-        rows = np.flatnonzero(to_vp == on_vp)
-        m = len(rows)
-        pid = np.take(PID_BYTES, r_page[rows])
-        if on_vp:
-            root = _digits(vp_num[vp_start[r_page[rows]] + r_local[rows]], 10)
-            item_id = _fixed(m, pid, "_", root)
-        else:
-            item = c_start[r_page[rows]] + r_local[rows] - n_vp_page[r_page[rows]]
-            root = _digits(c_parent[item], 10)
-            item_id = _fixed(m, pid, "_", root, "_", _digits(c_num[item], 10))
-        parts.append(
-            pa.table(
+    for i, p in enumerate(pages):  # visitor posts
+        pid = PAGE_IDS[i]
+        for a, b in _slices(0, p.n_vp):
+            n, num = b - a, _digits(p.root[a:b], 10)
+            h = p.hidden[a:b]
+            yield pa.table(
                 {
-                    "reply_id": _fixed(m, pid, "_", root, "_", _digits(r_num[rows], 10)),
-                    "page_id": _fixed(m, pid),
-                    "item_id": item_id,
-                    "created_at": _ts(r_t[rows]),
-                    "message": _texts(reply_texts, r_key[rows]),
+                    "post_id": _fixed(n, pid, "_", num),
+                    "page_id": _fixed(n, pid),
+                    "kind": _kind_rows("visitor_post", n),
+                    "parent_id": pa.nulls(n, pa.string()),
+                    "created_at": _ts(p.t[a:b]),
+                    "author_id": _fixed(n, "visitor_", _digits(p.author[a:b], 9)),
+                    "message": _take(visitor_texts, p.message[a:b]),
+                    "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
+                    "permalink_url": _fixed(n, FB, pid, "/posts/", num),
                 },
-                schema=REPLIES_SCHEMA,
+                schema=RAW_POSTS_SCHEMA,
             )
-        )
-    replies = pa.concat_tables(parts)
+    first = 2_000_000_000  # comment numbers: unique over the world, in page and time order
+    for i, p in enumerate(pages):  # comments
+        pid = PAGE_IDS[i]
+        for a, b in _slices(p.n_vp, len(p.t)):
+            n = b - a
+            parent = _digits(p.root[a:b], 10)
+            num = _digits(first + (a - p.n_vp) + np.arange(n), 10)
+            h = p.hidden[a:b]
+            yield pa.table(
+                {
+                    "post_id": _fixed(n, pid, "_", parent, "_", num),
+                    "page_id": _fixed(n, pid),
+                    "kind": _kind_rows("comment", n),
+                    "parent_id": _fixed(n, pid, "_", parent),
+                    "created_at": _ts(p.t[a:b]),
+                    "author_id": _fixed(n, "visitor_", _digits(p.author[a:b], 9)),
+                    "message": _take(visitor_texts, p.message[a:b]),
+                    "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
+                    "permalink_url": _fixed(n, FB, pid, "/posts/", parent, "?comment_id=", num),
+                },
+                schema=RAW_POSTS_SCHEMA,
+            )
+        first += len(p.t) - p.n_vp
 
-    pages_t = pa.table(
+
+def _reply_tables(pages: list[_Page]) -> Iterator[pa.Table]:
+    """The replies table in batches: replies to visitor posts (item ids of 26 characters), then
+    to comments (37), page by page. Empties `pages` when done: nothing else needs them."""
+    _, reply_texts = _combination_arrays()
+    c_first = 2_000_000_000 + np.concatenate([[0], np.cumsum([len(p.t) - p.n_vp for p in pages])])
+    r_first = 3_000_000_000 + np.concatenate([[0], np.cumsum([len(p.r_item) for p in pages])])
+    for on_vp in (True, False):
+        for i, p in enumerate(pages):
+            pid = PAGE_IDS[i]
+            picked = np.flatnonzero((p.r_item < p.n_vp) == on_vp)
+            for a, b in _slices(0, len(picked)):
+                rows = picked[a:b]
+                m, local = len(rows), p.r_item[rows].astype(np.int64)
+                root = _digits(p.root[local], 10)
+                if on_vp:
+                    item_id = _fixed(m, pid, "_", root)
+                else:
+                    num = _digits(c_first[i] + local - p.n_vp, 10)
+                    item_id = _fixed(m, pid, "_", root, "_", num)
+                yield pa.table(
+                    {
+                        "reply_id": _fixed(m, pid, "_", root, "_", _digits(r_first[i] + rows, 10)),
+                        "page_id": _fixed(m, pid),
+                        "item_id": item_id,
+                        "created_at": _ts(p.r_t[rows]),
+                        "message": _take(reply_texts, p.r_message[rows]),
+                    },
+                    schema=REPLIES_SCHEMA,
+                )
+    pages.clear()
+
+
+def _pages_table() -> pa.Table:
+    return pa.table(
         {
             "page_id": list(PAGE_IDS),
             "page_name": [s.name for s in PAGES],
@@ -1612,9 +1610,15 @@ def generate(items: int | None = None, seed: int | None = None) -> DemoWorld:
         },
         schema=PAGES_SCHEMA,
     )
-    return DemoWorld(
-        pages_t, posts, replies, registry_entries(), sum(p.conversation for p in pages)
-    )
+
+
+def generate(items: int | None = None, seed: int | None = None) -> DemoWorld:
+    """The demo world's raw tables: `items` inbound items (default DEFAULT_ITEMS), seeded."""
+    pages = _pages(items, seed)
+    conversation = sum(p.conversation for p in pages)
+    posts = pa.concat_tables(_post_tables(pages))
+    replies = pa.concat_tables(_reply_tables(pages))
+    return DemoWorld(_pages_table(), posts, replies, registry_entries(), conversation)
 
 
 def _refuse_real_data(data_dir: Path) -> None:
@@ -1627,18 +1631,22 @@ def _refuse_real_data(data_dir: Path) -> None:
 
 
 def write_demo(data_dir: Path, items: int | None = None, seed: int | None = None) -> SnapshotInfo:
-    """Write the demo's registry and one snapshot (source "demo") into `data_dir`."""
+    """Write the demo's registry and one snapshot (source "demo") into `data_dir`.
+
+    The same tables as `generate`, handed to the snapshot writer in batches as they are built:
+    only the compact per-page arrays and one batch at a time are held, never the whole world."""
     data_dir = Path(data_dir)
     _refuse_real_data(data_dir)
-    world = generate(items, seed)
+    pages = _pages(items, seed)
+    conversation = sum(p.conversation for p in pages)
     # the registry first: write_snapshot reads its opening hours for the business clock
-    write_registry(data_dir, world.registry)
-    return write_snapshot(
+    write_registry(data_dir, registry_entries())
+    return write_snapshot_batches(
         data_dir,
-        world.pages,
-        world.posts,
-        world.replies,
+        _pages_table(),
+        _post_tables(pages),
+        _reply_tables(pages),  # empties `pages` once the replies are written
         as_of=AS_OF,
         source="demo",
-        extra_counts={"conversation": world.conversation},
+        extra_counts={"conversation": conversation},
     )

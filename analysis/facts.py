@@ -6,7 +6,9 @@ time it was observed unanswered for (the censoring time of the Kaplan–Meier es
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -61,7 +63,46 @@ def compute_facts(
         base = con.sql(sql.load("item_facts"), params={"as_of": as_of}).to_arrow_table()
     finally:
         con.close()
+    return _with_minutes(base, hours_by_page or {})
 
+
+def fact_batches(
+    posts: Path,
+    replies: Path,
+    as_of: datetime,
+    hours_by_page: dict[str, OpeningHours] | None = None,
+    *,
+    batch_rows: int = 500_000,
+    memory_limit: str = "768MB",
+    spill_dir: Path | None = None,
+) -> Iterator[pa.Table]:
+    """`item_facts` of the posts and replies in two Parquet files, in batches of `batch_rows`.
+
+    The same rows in the same order as `compute_facts`, in bounded memory: DuckDB reads only the
+    columns it needs from the files and keeps to `memory_limit` (spilling to `spill_dir`), and
+    the response times are added one batch at a time."""
+    config = {
+        "memory_limit": memory_limit,
+        "preserve_insertion_order": False,
+    }
+    if spill_dir is not None:
+        config["temp_directory"] = str(spill_dir)  # a setting, not SQL text: any path works
+    con = duckdb.connect(config=config)
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute("set enable_progress_bar = false")
+        con.read_parquet(str(posts)).create_view("posts")
+        con.read_parquet(str(replies)).create_view("replies")
+        query = con.sql(sql.load("item_facts"), params={"as_of": as_of})
+        reader = query.to_arrow_reader(batch_rows)
+        for batch in reader:
+            yield _with_minutes(pa.Table.from_batches([batch]), hours_by_page or {})
+    finally:
+        con.close()
+
+
+def _with_minutes(base: pa.Table, hours_by_page: dict[str, OpeningHours]) -> pa.Table:
+    """Item facts from the query's rows: response and observed times on both clocks."""
     created = _utc_naive(base["created_at"])
     first = _utc_naive(base["first_reply_at"])
     observed = _utc_naive(base["observed_at"])
@@ -72,12 +113,15 @@ def compute_facts(
     business = np.full(len(created), np.nan)
     business_obs = np.full(len(created), np.nan)
     page_ids = base["page_id"].combine_chunks()
-    hours_by_page = hours_by_page or {}
     # One vectorised pass per distinct opening-hours schedule (usually one or a handful).
     groups: dict[OpeningHours, list[str]] = {}
     for page_id in pc.unique(page_ids).to_pylist():
         groups.setdefault(hours_by_page.get(page_id, DEFAULT_HOURS), []).append(page_id)
     for hours, ids in groups.items():
+        if len(groups) == 1:
+            business = business_minutes(created, first, hours)
+            business_obs = business_minutes(created, observed, hours)
+            break
         rows = np.asarray(pc.is_in(page_ids, value_set=pa.array(ids, pa.string())))
         business[rows] = business_minutes(created[rows], first[rows], hours)
         business_obs[rows] = business_minutes(created[rows], observed[rows], hours)

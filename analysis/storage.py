@@ -15,7 +15,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from analysis import privacy, text
 from analysis.errors import BusyError, DataDirError, InputError
-from analysis.facts import compute_facts
+from analysis.facts import FACTS_SCHEMA, fact_batches
 from analysis.registry import load_registry
 
 SCHEMA_VERSION = 1
@@ -35,6 +35,9 @@ SNAPSHOTS = "snapshots"
 TABLES = ("pages", "posts", "replies", "item_facts")
 SNAPSHOT_NAME = re.compile(r"^\d{8}T\d{6}Z_\d{8}T\d{6}Z_[0-9a-f]{6}$")
 TS = pa.timestamp("us", tz="UTC")
+ROW_GROUP = 1_000_000  # rows per Parquet row group
+BATCH_ROWS = 500_000  # rows masked and written at a time
+FACTS_MEMORY = "768MB"  # DuckDB's memory limit while it derives item facts (it spills beyond)
 
 PAGES_SCHEMA = pa.schema(
     [
@@ -179,10 +182,45 @@ def _prepare_replies(raw: pa.Table) -> pa.Table:
     return raw.set_column(raw.schema.get_field_index("message"), "message", masked)
 
 
-def _write_table(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", row_group_size=1_000_000)
+@dataclass
+class _Stream:
+    """Tables of one schema produced one after another (what `_write_table` writes in a stream)."""
+
+    schema: pa.Schema
+    tables: Iterable[pa.Table]
+
+
+def _write_table(table: pa.Table | _Stream, path: Path) -> None:
+    """One Parquet file (zstd, row groups of ROW_GROUP rows), fsynced.
+
+    A stream is written as it comes, holding at most one row group and one table of it: the file
+    is the one `pq.write_table` makes of all its tables concatenated."""
+    if isinstance(table, pa.Table):
+        pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP)
+    else:
+        with pq.ParquetWriter(path, table.schema, compression="zstd") as writer:
+            pending: list[pa.Table] = []
+            rows, written = 0, False
+            for part in table.tables:
+                pending.append(part)
+                rows += part.num_rows
+                while rows >= ROW_GROUP:
+                    group = pa.concat_tables(pending)
+                    writer.write_table(group.slice(0, ROW_GROUP), row_group_size=ROW_GROUP)
+                    pending, rows, written = [group.slice(ROW_GROUP)], rows - ROW_GROUP, True
+                    del group
+            if rows or not written:  # an empty file still has its one empty row group
+                rest = pa.concat_tables(pending) if pending else table.schema.empty_table()
+                writer.write_table(rest, row_group_size=ROW_GROUP)
     with path.open("rb") as fh:
         os.fsync(fh.fileno())
+
+
+def _slices(table: pa.Table) -> Iterator[pa.Table]:
+    for offset in range(0, table.num_rows, BATCH_ROWS):
+        yield table.slice(offset, BATCH_ROWS)
+    if table.num_rows == 0:
+        yield table
 
 
 def write_snapshot(
@@ -198,6 +236,37 @@ def write_snapshot(
     now: datetime | None = None,
 ) -> SnapshotInfo:
     """Mask, pseudonymise, derive facts and write one immutable snapshot atomically."""
+    return write_snapshot_batches(
+        data_dir,
+        pages,
+        _slices(posts),
+        _slices(replies),
+        as_of=as_of,
+        source=source,
+        anomalies=anomalies,
+        extra_counts=extra_counts,
+        now=now,
+    )
+
+
+def write_snapshot_batches(
+    data_dir: Path,
+    pages: pa.Table,
+    posts: Iterable[pa.Table],
+    replies: Iterable[pa.Table],
+    *,
+    as_of: datetime,
+    source: str,
+    anomalies: dict | None = None,
+    extra_counts: dict | None = None,
+    now: datetime | None = None,
+) -> SnapshotInfo:
+    """`write_snapshot` of posts and replies that come in batches (all posts, then all replies).
+
+    Each batch is masked and pseudonymised before it is written, then let go; item facts are
+    derived afterwards from the files being written (DuckDB under a memory limit), so memory
+    stays bounded by a batch and a row group, whatever the snapshot's size. The snapshot is the
+    one `write_snapshot` writes of the batches concatenated."""
     data_dir = Path(data_dir)
     if as_of.tzinfo is None:
         raise InputError("--as-of", "the snapshot time needs a UTC offset")
@@ -206,44 +275,78 @@ def write_snapshot(
     with ingest_lock(data_dir):
         clean_temporary(data_dir)  # leftovers of an ingest that was killed
         key = privacy.load_or_create_key(data_dir)
-        posts_t = _prepare_posts(posts, key)
-        replies_t = _prepare_replies(replies)
         registry = load_registry(data_dir)
         hours = {pid: entry.hours() for pid, entry in registry.items()}
-        facts = compute_facts(posts_t, replies_t, as_of, hours)
 
         snapshot_id = f"{_stamp(as_of)}_{_stamp(now)}_{secrets.token_hex(3)}"
         root = snapshots_dir(data_dir)
         root.mkdir(parents=True, exist_ok=True)
         tmp = root / f".tmp-{snapshot_id}"
-        kinds = pc.value_counts(posts_t["kind"]).to_pylist()
-        manifest = {
-            "schema_version": SCHEMA_VERSION,
-            "snapshot_id": snapshot_id,
-            "as_of": as_of.astimezone(UTC).isoformat(),
-            "created_at": now.astimezone(UTC).isoformat(),
-            "source": source,
-            "counts": {
-                "pages": pages.num_rows,
-                "posts": posts_t.num_rows,
-                "replies": replies_t.num_rows,
-                "inbound_items": facts.num_rows,
-                **{f"kind_{k['values']}": k["counts"] for k in kinds},
-                **(extra_counts or {}),
-            },
-            "anomalies": {
-                "reply_before_item": pc.sum(facts["has_reply_before_item"]).as_py() or 0,
-                "truncated_messages": pc.sum(
-                    pc.greater(posts_t["message_length"], text.MAX_MESSAGE_CHARS)
-                ).as_py()
-                or 0,
-                **(anomalies or {}),
-            },
-        }
+        tally = {"posts": 0, "replies": 0, "inbound": 0, "truncated": 0, "before_item": 0}
+        kinds: dict[str, int] = {}  # in order of first appearance, as pc.value_counts gives
+
+        def prepared_posts() -> Iterator[pa.Table]:
+            for raw in posts:
+                batch = _prepare_posts(raw, key)  # masked before anything is written
+                del raw
+                tally["posts"] += batch.num_rows
+                for k in pc.value_counts(batch["kind"]).to_pylist():
+                    kinds[k["values"]] = kinds.get(k["values"], 0) + k["counts"]
+                long = pc.greater(batch["message_length"], text.MAX_MESSAGE_CHARS)
+                tally["truncated"] += pc.sum(long).as_py() or 0
+                yield batch
+
+        def prepared_replies() -> Iterator[pa.Table]:
+            for raw in replies:
+                batch = _prepare_replies(raw)
+                del raw
+                tally["replies"] += batch.num_rows
+                yield batch
+
+        def facts() -> Iterator[pa.Table]:
+            spill = tmp / ".spill"
+            try:
+                for batch in fact_batches(
+                    tmp / "posts.parquet",
+                    tmp / "replies.parquet",
+                    as_of,
+                    hours,
+                    batch_rows=BATCH_ROWS,
+                    memory_limit=FACTS_MEMORY,
+                    spill_dir=spill,
+                ):
+                    tally["inbound"] += batch.num_rows
+                    tally["before_item"] += pc.sum(batch["has_reply_before_item"]).as_py() or 0
+                    yield batch
+            finally:
+                shutil.rmtree(spill, ignore_errors=True)
+
         try:
             tmp.mkdir()
-            for name, table in zip(TABLES, (pages, posts_t, replies_t, facts), strict=True):
-                _write_table(table, tmp / f"{name}.parquet")
+            _write_table(pages, tmp / "pages.parquet")
+            _write_table(_Stream(POSTS_SCHEMA, prepared_posts()), tmp / "posts.parquet")
+            _write_table(_Stream(REPLIES_SCHEMA, prepared_replies()), tmp / "replies.parquet")
+            _write_table(_Stream(FACTS_SCHEMA, facts()), tmp / "item_facts.parquet")
+            manifest = {
+                "schema_version": SCHEMA_VERSION,
+                "snapshot_id": snapshot_id,
+                "as_of": as_of.astimezone(UTC).isoformat(),
+                "created_at": now.astimezone(UTC).isoformat(),
+                "source": source,
+                "counts": {
+                    "pages": pages.num_rows,
+                    "posts": tally["posts"],
+                    "replies": tally["replies"],
+                    "inbound_items": tally["inbound"],
+                    **{f"kind_{k}": n for k, n in kinds.items()},
+                    **(extra_counts or {}),
+                },
+                "anomalies": {
+                    "reply_before_item": tally["before_item"],
+                    "truncated_messages": tally["truncated"],
+                    **(anomalies or {}),
+                },
+            }
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             final = root / snapshot_id
             os.rename(tmp, final)
