@@ -100,8 +100,10 @@ def slow(tmp_path_factory):
     return build(tmp_path_factory.mktemp("km_slow"), seed=7, max_delay=3 * 10080)
 
 
-def test_aggregates_match_plain_python(seeded):
-    data, expected = seeded
+@pytest.mark.parametrize("fixture", ["seeded", "slow"])
+def test_aggregates_match_plain_python(fixture, request):
+    """Counts, median and p90 (exact, interpolated) on minute and day cells of the KM grid."""
+    data, expected = request.getfixturevalue(fixture)
     df = rank(Dataset(data), Filters(pending_hours=0, min_items=1)).set_index("page_id")
     for page, times in expected.items():
         answered = [t for t, e in times if e]
@@ -130,3 +132,41 @@ def test_kaplan_meier_median_matches_textbook(fixture, request):
         else:
             assert got == pytest.approx(want)
     assert undefined >= 1  # the 30 % page never reaches S <= 0.5
+
+
+def test_quantiles_at_the_edges(tmp_path):
+    """One timed item, two in far-apart grid cells, ties, and ranks split across cells."""
+    delays = {
+        "one": [7.5],
+        "two": [5.25, 3000.5],
+        "ties": [60.0, 60.0, 60.0, 61.0, 20000.0],
+        "spread": [0.5, 1440.0, 1440.25, 10079.0, 10081.0, 30000.0, 30001.5],
+    }
+    start = datetime(2017, 1, 2, 9, tzinfo=UTC)
+    posts, replies = [], []
+    for page, values in delays.items():
+        for i, minutes in enumerate(values):
+            item = f"{page}_{i}"
+            created = start + timedelta(hours=i)
+            posts.append((item, page, "comment", f"{page}_post", created, "u", "Hej?", None, None))
+            at = created + timedelta(minutes=minutes)
+            replies.append((f"{item}_r", page, item, at, "Svar"))
+    pages = pa.Table.from_pylist(
+        [{"page_id": p, "page_name": p} for p in delays], schema=storage.PAGES_SCHEMA
+    )
+    raw_posts = pa.table(
+        [pa.array(c, f.type) for c, f in zip(zip(*posts, strict=True), storage.RAW_POSTS_SCHEMA,
+                                               strict=True)],
+        schema=storage.RAW_POSTS_SCHEMA,
+    )  # fmt: skip
+    raw_replies = pa.table(
+        [pa.array(c, f.type) for c, f in zip(zip(*replies, strict=True), storage.REPLIES_SCHEMA,
+                                               strict=True)],
+        schema=storage.REPLIES_SCHEMA,
+    )  # fmt: skip
+    data = tmp_path / "data"
+    storage.write_snapshot(data, pages, raw_posts, raw_replies, as_of=AS_OF, source="test")
+    df = rank(Dataset(data), Filters(min_items=1)).set_index("page_id")
+    for page, values in delays.items():
+        assert df.loc[page, "median_response_min"] == pytest.approx(quantile(values, 0.5)), page
+        assert df.loc[page, "p90_response_min"] == pytest.approx(quantile(values, 0.9)), page
