@@ -1298,8 +1298,9 @@ def _page(
         hidden=hidden,
         r_item=np.concatenate([r1, r2]).astype(np.int32),
         r_t=np.concatenate([first[r1], second_t[r2]]),
-        r_message=(np.concatenate([text, text2]) * n_aliases
-                   + np.concatenate([alias, alias2])).astype(np.int32),
+        r_message=(
+            np.concatenate([text, text2]) * n_aliases + np.concatenate([alias, alias2])
+        ).astype(np.int32),
         conversation=conversation,
     )
 
