@@ -4,14 +4,16 @@ Masking (`mask_text`, vectorised as `mask_messages`) replaces only the matched s
 in this order:
 
 1. Personnummer and samordningsnummer -> PERSONNUMMER_MASK. YYMMDDNNNC or YYYYMMDDNNNC, with an
-   optional `-`, `+` or single space before the last four digits, not part of a longer digit run.
+   optional separator before the last four digits (`-`, `+`, a space, or a typographic dash,
+   minus or no-break space as pasted from other programs), not part of a longer digit run.
    Kept only if the Luhn check over the 10-digit form passes, the month is 01-12, the day 01-31
    (61-91 for a samordningsnummer) and a 12-digit form's century is 18, 19 or 20. Look-alikes
    that fail (order numbers, ISO dates, amounts) stay as they are.
 2. E-mail addresses (local@domain.tld) -> EMAIL_MASK.
 3. Swedish phone numbers -> PHONE_MASK: a trunk `0` (or `+46` / `0046`, optionally followed by
    `(0)` or `0`) and then 7-9 digits, the first 1-9, with at most a `)` and one space or dash
-   between digits (070-123 45 67, (08) 12 34 56, +46 70 123 45 67, 0046 8 123 456 78). Mobile
+   between digits, typographic ones included (070-123 45 67, (08) 12 34 56, +46 70 123 45 67,
+   0046 8 123 456 78, 070\u2013123\u00a045\u00a067). Mobile
    numbers (07x) need exactly 9. Not matched: numbers inside a longer digit run or after a digit
    and `-/.,:` (the tail of 2017-03-01), dd-mm-yyyy dates, amounts followed by kr/SEK/:- and the
    YYMMDD-NNNN shape of a personnummer that failed its check.
@@ -41,16 +43,22 @@ PHONE_MASK = "[telefon]"
 # Digits are spelled [0-9]: Python's \d also matches non-ASCII digits, RE2's does not.
 # "[0-9](?<![0-9]{2})" is a digit not preceded by a digit; starting with a plain character class
 # lets Python's regex engine skip quickly to candidate positions.
+# Separators as people paste them: ASCII hyphen and space, and from word processors and web
+# pages the Unicode hyphens and dashes (U+2010-U+2015), the minus sign (U+2212) and the
+# no-break, thin and narrow no-break spaces (U+00A0, U+2009, U+202F).
+_DASH = "\\-\u2010-\u2015\u2212"
+_SPACE = " \u00a0\u2009\u202f"
 _PERSONNUMMER = re.compile(
-    r"(?P<num>[0-9](?<![0-9]{2})[0-9]{5}(?:[0-9]{2})?)[-+ ]?(?P<tail>[0-9]{4})(?![0-9])"
+    rf"(?P<num>[0-9](?<![0-9]{{2}})[0-9]{{5}}(?:[0-9]{{2}})?)[+{_DASH}{_SPACE}]?"
+    r"(?P<tail>[0-9]{4})(?![0-9])"
 )
 _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 _PHONE = re.compile(
-    r"(?=[+0(])(?<![0-9+])(?<![0-9][-/.,:])"  # not inside a number, date or time
-    r"(?!0[1-9][-/ ](?:0[1-9]|1[0-2])[-/ ](?:19|20)[0-9]{2}(?![0-9]))"  # not dd-mm-yyyy
-    r"(?![0-9]{6}[-+][0-9]{4}(?![0-9]))"  # not YYMMDD-NNNN (a failed personnummer)
-    r"(?:(?:\+|00)46[ -]?(?:\(0\)[ -]?|0)?|\(?0)"  # +46 / 0046 (+ "(0)"), or the trunk 0
-    r"(?P<national>[1-9](?:\)?[ -]?[0-9]){6,8})(?![0-9])"
+    rf"(?=[+0(])(?<![0-9+])(?<![0-9][/.,:{_DASH}])"  # not inside a number, date or time
+    rf"(?!0[1-9][/{_DASH} ](?:0[1-9]|1[0-2])[/{_DASH} ](?:19|20)[0-9]{{2}}(?![0-9]))"  # dd-mm-yyyy
+    rf"(?![0-9]{{6}}[+{_DASH}][0-9]{{4}}(?![0-9]))"  # not YYMMDD-NNNN (a failed personnummer)
+    rf"(?:(?:\+|00)46[{_DASH}{_SPACE}]?(?:\(0\)[{_DASH}{_SPACE}]?|0)?|\(?0)"  # +46/0046, or 0
+    rf"(?P<national>[1-9](?:\)?[{_DASH}{_SPACE}]?[0-9]){{6,8}})(?![0-9])"
     r"(?!\s*(?:kr\b|kronor|sek\b|:-))",  # an amount, not a number
     re.IGNORECASE,
 )
@@ -58,8 +66,9 @@ _DIGIT = re.compile(r"[0-9]")
 # The three patterns loosened (no lookarounds) into RE2 syntax: rows that do not match cannot
 # change, so only those reach Python.
 _CANDIDATE = (
-    r"@|[0-9]{6}[-+ ]?[0-9]{4}"
-    r"|(?:(?:\+|00)46[ -]?(?:\(0\)[ -]?|0)?|\(?0)[1-9](?:\)?[ -]?[0-9]){6}"
+    rf"@|[0-9]{{6}}[+{_DASH}{_SPACE}]?[0-9]{{4}}"
+    rf"|(?:(?:\+|00)46[{_DASH}{_SPACE}]?(?:\(0\)[{_DASH}{_SPACE}]?|0)?|\(?0)"
+    rf"[1-9](?:\)?[{_DASH}{_SPACE}]?[0-9]){{6}}"
 )
 
 

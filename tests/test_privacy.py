@@ -64,6 +64,10 @@ FORMS = [
     lambda n: f"19{n[:6]}-{n[6:]}",
     lambda n: f"20{n}",
     lambda n: f"18{n[:6]}+{n[6:]}",
+    # pasted from word processors and web pages: en dash, minus sign, no-break space
+    lambda n: f"{n[:6]}\u2013{n[6:]}",
+    lambda n: f"19{n[:6]}\u2212{n[6:]}",
+    lambda n: f"{n[:6]}\u00a0{n[6:]}",
 ]
 SENTENCES = [
     "Mitt personnummer är {}.",
@@ -97,6 +101,9 @@ def test_valid_personnummer_are_masked(number, sentence):
         "Det kostar 12 500 kr, inte 1 250 000 kr eller 1 031 500 000 kr eller 3 070 000 kronor",
         "Öppet kl 08:00-16:30, lunch 12.00–13.00, år 1985 och 2017",
         "Ärende 2017-123456 gäller avgift 250:- per månad",
+        "Fel kontrollsiffra med tankstreck: 811228\u20139875",
+        "Datum med tankstreck 2017\u201303\u201301 och 01\u201302\u20132017, kl 08\u201316",
+        "Det kostar 12\u00a0500 kr eller 3\u00a0070\u00a0000 kronor",
         "Inget personligt här alls",
         "",
     ],
@@ -137,6 +144,10 @@ PHONES = [
     "+46 8 123 456 78",
     "010-123 45 67",
     "0771-123 456",
+    "070\u2013123 45 67",  # en dash
+    "070-123\u00a045\u00a067",  # no-break spaces
+    "0771\u2011524\u00a0524",  # non-breaking hyphen
+    "+46\u00a070\u2011123\u202f45\u202f67",  # narrow no-break spaces
 ]
 
 

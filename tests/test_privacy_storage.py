@@ -103,7 +103,7 @@ INVALID = [
     "år 1999",
 ]
 # The same numbers as people paste them from web pages and word processors: an en dash, a
-# non-breaking hyphen or non-breaking spaces. Not yet masked (see the xfail test below).
+# non-breaking hyphen or non-breaking spaces.
 TYPOGRAPHIC = [
     ("personnummer", "811228\u20139874"),
     ("personnummer", "19811228\u20139874"),
@@ -250,11 +250,6 @@ def test_the_data_folder_holds_only_what_the_contract_lists(stored):
     assert "export" not in json.dumps(manifest)  # no source paths either
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="privacy.py separators are ASCII only: an en dash (U+2013), a non-breaking hyphen "
-    "(U+2011) or non-breaking spaces (U+00A0) between the digits leave the number unmasked",
-)
 def test_typographic_separators_are_masked_too(tmp_path):
     _ingest(tmp_path / "data", _export(tmp_path / "export", [v for _, v in TYPOGRAPHIC]))
     leaks = [
