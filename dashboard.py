@@ -94,6 +94,9 @@ def data_box() -> None:
 
 try:
     page.run()
+except SvarstidError:  # a damaged table found by a page's query: a message, not a trace
+    logging.getLogger("svarstid").exception("a page could not read the data folder")
+    st.error(t("data_error", lang))
 finally:  # also when a page stops early: the data box and the address are always written
     data_box()
     state.finish(notices)

@@ -32,6 +32,7 @@ from analysis.registry import load_registry
 
 SCHEMA_VERSION = 1
 SNAPSHOTS = "snapshots"
+QUARANTINE = "quarantine"  # rejected items of `--skip-invalid`, one JSON Lines file a snapshot
 TABLES = ("pages", "posts", "replies", "item_facts")
 SNAPSHOT_NAME = re.compile(r"^\d{8}T\d{6}Z_\d{8}T\d{6}Z_[0-9a-f]{6}$")
 TS = pa.timestamp("us", tz="UTC")
@@ -233,9 +234,13 @@ def write_snapshot(
     source: str,
     anomalies: dict | None = None,
     extra_counts: dict | None = None,
+    quarantine: str | None = None,
     now: datetime | None = None,
 ) -> SnapshotInfo:
-    """Mask, pseudonymise, derive facts and write one immutable snapshot atomically."""
+    """Mask, pseudonymise, derive facts and write one immutable snapshot atomically.
+
+    `quarantine` (already masked text, JSON Lines) is written beside it as
+    `quarantine/<snapshot id>.jsonl`, in the same all-or-nothing step."""
     return write_snapshot_batches(
         data_dir,
         pages,
@@ -245,6 +250,7 @@ def write_snapshot(
         source=source,
         anomalies=anomalies,
         extra_counts=extra_counts,
+        quarantine=quarantine,
         now=now,
     )
 
@@ -259,6 +265,7 @@ def write_snapshot_batches(
     source: str,
     anomalies: dict | None = None,
     extra_counts: dict | None = None,
+    quarantine: str | None = None,
     now: datetime | None = None,
 ) -> SnapshotInfo:
     """`write_snapshot` of posts and replies that come in batches (all posts, then all replies).
@@ -282,6 +289,7 @@ def write_snapshot_batches(
         root = snapshots_dir(data_dir)
         root.mkdir(parents=True, exist_ok=True)
         tmp = root / f".tmp-{snapshot_id}"
+        q_root = data_dir / QUARANTINE
         tally = {"posts": 0, "replies": 0, "inbound": 0, "truncated": 0, "before_item": 0}
         kinds: dict[str, int] = {}  # in order of first appearance, as pc.value_counts gives
 
@@ -348,27 +356,70 @@ def write_snapshot_batches(
                 },
             }
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            if quarantine is not None:
+                # Renamed into place just before the snapshot: a crash in between leaves a
+                # quarantine file without its snapshot, which the next ingest removes.
+                q_root.mkdir(exist_ok=True)
+                q_tmp, q_final = (
+                    q_root / f".tmp-{snapshot_id}",
+                    quarantine_path(data_dir, snapshot_id),
+                )
+                # a lone surrogate (rejected for that reason) is written escaped, not lost
+                with q_tmp.open("w", encoding="utf-8", errors="backslashreplace") as fh:
+                    fh.write(quarantine)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.rename(q_tmp, q_final)
             final = root / snapshot_id
             os.rename(tmp, final)
-            dir_fd = os.open(root, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            _fsync_dir(root)
+            if quarantine is not None:
+                _fsync_dir(q_root)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
+            if quarantine is not None and not (root / snapshot_id).exists():
+                for leftover in (
+                    q_root / f".tmp-{snapshot_id}",
+                    quarantine_path(data_dir, snapshot_id),
+                ):
+                    leftover.unlink(missing_ok=True)
             raise
         return SnapshotInfo(snapshot_id, final, manifest)
 
 
+def quarantine_path(data_dir: Path, snapshot_id: str) -> Path:
+    """Where the items rejected by the ingest that wrote `snapshot_id` are kept."""
+    return Path(data_dir) / QUARANTINE / f"{snapshot_id}.jsonl"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def clean_temporary(data_dir: Path) -> int:
-    """Remove leftovers of interrupted ingests (hidden temporary folders); returns how many."""
+    """Remove leftovers of interrupted ingests (hidden temporary folders and files, quarantine
+    files whose snapshot was never renamed into place); returns how many."""
     root = snapshots_dir(data_dir)
     removed = 0
     if root.is_dir():
         for p in root.glob(".tmp-*"):
             shutil.rmtree(p, ignore_errors=True)
             removed += 1
+    q_root = Path(data_dir) / QUARANTINE
+    if q_root.is_dir():
+        for p in q_root.iterdir():
+            orphan = (
+                SNAPSHOT_NAME.match(p.stem)
+                and p.suffix == ".jsonl"
+                and not (root / p.stem).is_dir()
+            )
+            if p.name.startswith(".tmp-") or orphan:
+                p.unlink(missing_ok=True)
+                removed += 1
     return removed
 
 

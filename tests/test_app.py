@@ -383,3 +383,31 @@ def test_the_layers_stay_apart():
         text = path.read_text(encoding="utf-8")
         if path.name != "data.py":
             assert "st.cache_" not in text, path
+
+
+@pytest.mark.parametrize("table", ["item_facts", "posts"])
+@pytest.mark.parametrize("page", VIEWS)
+def test_a_damaged_table_is_a_clear_message_on_every_page(
+    app_data, tmp_path, monkeypatch, page, table
+):
+    """A snapshot table garbled between its header and its footer (so the footer check passes):
+    whichever query meets it, the frame's or the page's (the profile's posts), the visitor sees
+    the data-folder message, not an exception box."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    data = tmp_path / "data"
+    shutil.copytree(app_data, data)
+    (snap,) = [p for p in (data / "snapshots").iterdir() if not p.name.startswith(".")]
+    target = snap / f"{table}.parquet"
+    raw = bytearray(target.read_bytes())
+    footer = pq.read_metadata(target).serialized_size + 8
+    for i in range(4, len(raw) - footer):
+        raw[i] ^= 0x5A
+    target.write_bytes(bytes(raw))
+    monkeypatch.setenv("SVARSTID_DATA_DIR", str(data))
+    at = start(page=page)
+    assert not at.exception, [e.value for e in at.exception]
+    if table == "item_facts" or page == "views/profile.py":  # only the profile reads posts
+        assert any("python -m analysis snapshots" in e.value for e in at.error)

@@ -336,3 +336,52 @@ def test_csv_downloads_keep_formula_like_text_as_text(study_data, capsys):
         assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
     download = tables.ranking_csv(rank(Dataset(study_data))).decode("utf-8")
     assert download == cli_text
+
+
+# -- hosting: bounded caches, no stack traces -----------------------------------------------------
+
+
+def _cache_settings() -> list[tuple[str, str, dict]]:
+    """Every st.cache_data / st.cache_resource in ui/ and views/ with its settings, `**NAME`
+    spreads resolved from the module's own constants."""
+    import importlib
+
+    found = []
+    for path in sorted([*REPO.glob("ui/*.py"), *REPO.glob("views/*.py"), REPO / "dashboard.py"]):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            for deco in fn.decorator_list:
+                call = deco if isinstance(deco, ast.Call) else None
+                target = call.func if call else deco
+                if not (isinstance(target, ast.Attribute) and target.attr.startswith("cache_")):
+                    continue
+                settings: dict = {}
+                for kw in call.keywords if call else []:
+                    if kw.arg is None:  # **CONSTANT
+                        module = importlib.import_module(f"{path.parent.name}.{path.stem}")
+                        settings.update(getattr(module, kw.value.id))
+                    else:
+                        settings[kw.arg] = ast.literal_eval(kw.value)
+                found.append((f"{path.name}:{fn.name}", target.attr, settings))
+    return found
+
+
+def test_every_cache_has_limits():
+    """A hosted dashboard meets endless filter combinations: no cache may grow without end."""
+    caches = _cache_settings()
+    assert len(caches) >= 4, caches  # the dataset and the result caches of ui/data.py
+    for where, kind, settings in caches:
+        assert 0 < settings.get("max_entries", 0) <= 1024, where
+        if kind == "cache_data":
+            assert settings.get("ttl"), where
+
+
+def test_hosted_dashboard_hides_error_details():
+    """"none" hides message and trace alike (false still shows the trace in Streamlit 1.67)."""
+    import tomllib
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["browser"]["gatherUsageStats"] is False

@@ -107,3 +107,81 @@ def test_registry_defaults_fill_in_missing_pages(study_data):
         "Myndighet A", 120, "mon-fri 08:00-16:00",
     )  # fmt: skip
     assert not c["accepts_visitor_posts"]  # blank in the registry, no visitor posts in the data
+
+
+# -- the quarantine file of --skip-invalid is part of the same all-or-nothing step -------------
+
+
+def _tables(export: Path):
+    from analysis.ingest import graph_api
+
+    return graph_api.parse_paths([export]).tables()
+
+
+def test_quarantine_is_written_with_its_snapshot(study_data, study_export):
+    pages, posts, replies = _tables(study_export)
+    info = storage.write_snapshot(
+        study_data, pages, posts, replies, as_of=AS_OF, source="test", quarantine='{"a": 1}\n'
+    )
+    path = storage.quarantine_path(study_data, info.snapshot_id)
+    assert path.read_text("utf-8") == '{"a": 1}\n'
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_failure_before_the_snapshot_rename_leaves_no_quarantine(
+    study_data, study_export, monkeypatch
+):
+    pages, posts, replies = _tables(study_export)
+    before = tree_digest(study_data)
+    real_rename = storage.os.rename
+
+    def rename(src, dst):
+        if Path(src).parent.name == "snapshots":  # the snapshot's own rename
+            raise OSError("power cut")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(storage.os, "rename", rename)
+    with pytest.raises(OSError, match="power cut"):
+        storage.write_snapshot(
+            study_data, pages, posts, replies, as_of=AS_OF, source="test", quarantine="x\n"
+        )
+    after = tree_digest(study_data)
+    assert after == before  # no snapshot, no quarantine file, nothing changed
+
+
+def test_quarantine_left_by_a_killed_ingest_is_cleaned(study_data, study_export):
+    """kill -9 between the two renames leaves a quarantine file without a snapshot."""
+    (kept,) = storage.list_snapshots(study_data)
+    q = study_data / storage.QUARANTINE
+    q.mkdir()
+    keep = storage.quarantine_path(study_data, kept.name)
+    keep.write_text("kept\n", "utf-8")
+    orphan = storage.quarantine_path(study_data, "20170201T000000Z_20261201T000000Z_abcdef")
+    orphan.write_text("orphan\n", "utf-8")
+    (q / ".tmp-20170201T000000Z_20261201T000000Z_abcdef").write_text("half", "utf-8")
+    (q / "notes.txt").write_text("somebody's own file\n", "utf-8")
+    ingest_graph_api(study_data, [study_export], as_of=AS_OF)
+    assert sorted(p.name for p in q.iterdir()) == sorted([keep.name, "notes.txt"])
+    assert keep.read_text("utf-8") == "kept\n"
+
+
+def test_an_ingest_in_another_process_is_refused_while_the_lock_is_held(
+    study_data, study_export
+):
+    """The lock is the operating system's (flock), so it holds across processes."""
+    import subprocess
+    import sys
+
+    before = tree_digest(study_data)
+    with storage.ingest_lock(study_data):
+        run = subprocess.run(
+            [sys.executable, "-m", "analysis", "ingest", "graph-api", "--data-dir",
+             str(study_data), "--as-of", "2017-03-01T00:00:00Z", str(study_export)],
+            cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert "another ingest" in run.stderr and run.stderr.count("\n") == 1
+    assert {k: v for k, v in tree_digest(study_data).items() if k != ".lock"} == {
+        k: v for k, v in before.items() if k != ".lock"
+    }

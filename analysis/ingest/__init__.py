@@ -9,9 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.ingest import graph_api
-from analysis.storage import SnapshotInfo, write_snapshot
-
-QUARANTINE = "quarantine"
+from analysis.storage import SnapshotInfo, quarantine_path, write_snapshot
 
 
 @dataclass
@@ -36,6 +34,9 @@ def ingest_graph_api(
     now = now or datetime.now(UTC)
     result = graph_api.parse_paths(paths, skip_invalid=skip_invalid, progress=progress)
     pages, posts, replies = result.tables()
+    quarantine = None
+    if result.rejected:
+        quarantine = "\n".join(graph_api.iter_rejected_lines(result.rejected)) + "\n"
     info = write_snapshot(
         Path(data_dir),
         pages,
@@ -49,17 +50,10 @@ def ingest_graph_api(
             "page_comments_on_own_posts": result.counts["page_comments_on_own_posts"],
             "rejected": len(result.rejected),
         },
+        quarantine=quarantine,
         now=now,
     )
-    quarantine_file = None
-    if result.rejected:
-        folder = Path(data_dir) / QUARANTINE
-        folder.mkdir(parents=True, exist_ok=True)
-        quarantine_file = folder / f"{info.snapshot_id}.jsonl"
-        lines = graph_api.iter_rejected_lines(result.rejected)
-        text = "\n".join(lines) + "\n"
-        # a lone surrogate (rejected for that reason) is written escaped, not lost
-        quarantine_file.write_text(text, encoding="utf-8", errors="backslashreplace")
+    quarantine_file = quarantine_path(data_dir, info.snapshot_id) if quarantine else None
     return IngestReport(
         info, result.counts, result.anomalies, len(result.rejected), quarantine_file
     )
