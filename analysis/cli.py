@@ -96,7 +96,7 @@ def _progress(done: int, total: int, result) -> None:
     if sys.stderr.isatty() and total > 1:
         width = 30
         filled = int(width * done / total)
-        items = len(result.posts)
+        items = result.posts_seen
         sys.stderr.write(
             f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files, {items:,} posts"
         )

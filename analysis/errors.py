@@ -14,6 +14,7 @@ class InputError(SvarstidError):
 
     def __init__(self, path: object, message: str, item_id: str | None = None):
         self.path = str(path)
+        self.message = message
         self.item_id = item_id
         where = self.path if item_id is None else f"{self.path} (item {item_id})"
         super().__init__(f"{where}: {message}")
