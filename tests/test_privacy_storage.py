@@ -196,6 +196,32 @@ def test_no_valid_number_address_or_phone_survives_anywhere(stored):
     assert not leaks
 
 
+def test_nothing_personal_survives_in_quarantine(tmp_path):
+    """The same values in items rejected by --skip-invalid (no UTC offset): the quarantine
+    file, with its quoted reasons, holds none of them, nor the visitors' ids and names."""
+    export = _export(tmp_path / "export", [v for _, v in VALID])
+    for feed in (export / f"page_{PAGE}").glob("feed*.json"):
+        doc = json.loads(feed.read_text("utf-8"))
+        for item in doc["data"]:
+            item["created_time"] = item["created_time"][:19]  # the offset cut off
+        feed.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    data = tmp_path / "data"
+    args = ["ingest", "graph-api", "--data-dir", str(data), "--skip-invalid"]
+    assert main([*args, "--as-of", "2017-02-01T00:00:00Z", str(export)]) == 0
+    (quarantined,) = (data / "quarantine").iterdir()
+    assert len(quarantined.read_text("utf-8").splitlines()) == len(VALID) + 1
+    leaks = [
+        (value, where)
+        for where, text in stored_strings(data)
+        for _, value in VALID
+        for form in _forms(value)
+        if form in text
+    ]
+    assert not leaks
+    blob = quarantined.read_text("utf-8")
+    assert "visitor-id-" not in blob and "Efternamnsson" not in blob
+
+
 def test_masked_in_visitor_posts_comments_and_page_replies(stored):
     (snap,) = (stored / "snapshots").iterdir()
     posts = {r["post_id"]: r["message"] for r in pq.read_table(snap / "posts.parquet").to_pylist()}

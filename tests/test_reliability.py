@@ -256,6 +256,22 @@ def test_quarantine_holds_no_raw_visitor_ids(study_data, tmp_path):
     assert b"visitor-4711" not in blob
 
 
+def test_quarantine_keeps_no_tagged_people_or_unknown_fields(study_data, tmp_path):
+    item = node("900_v1", "2017-01-03 10:00", "u2", "Hej @Anna")
+    item["created_time"] = "2017-01-03T10:00:00"
+    item["message_tags"] = [{"id": "100004711", "name": "Anna Andersson", "offset": 4}]
+    item["to"] = {"data": [{"id": "100004712", "name": "Bo Berg"}]}
+    item["attachments"] = {"data": [{"url": "https://example.se/?pnr=x"}]}
+    write_page(tmp_path / "x", "900", "Testverket", [[item]])
+    assert cli_ingest(study_data, tmp_path / "x", extra=("--skip-invalid",)) == 0
+    (path,) = (study_data / "quarantine").iterdir()
+    kept = json.loads(path.read_text("utf-8"))
+    assert kept["item"] == {"id": "900_v1", "created_time": "2017-01-03T10:00:00",
+                            "message": "Hej @Anna"}  # fmt: skip
+    blob = path.read_bytes()
+    assert b"100004711" not in blob and b"Anna Andersson" not in blob and b"Bo Berg" not in blob
+
+
 def test_quarantine_reasons_are_masked(study_data, tmp_path):
     item = node("900_v1", "2017-01-03 10:00", "u2", "Hej")
     item["created_time"] = "Anna 811228-9874 anna.svensson@example.se"  # a shifted CSV column

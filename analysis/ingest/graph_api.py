@@ -347,10 +347,18 @@ def _rollback(result: ParseResult, mark: tuple[int, int]) -> None:
     del result.replies[mark[1] :]
 
 
+# What a quarantined item keeps: the fields the parser reads, minus the authors. Everything
+# else (tagged people, reactions, attachments, unknown fields) may name someone: dropped.
+QUARANTINE_FIELDS = frozenset(
+    {"id", "created_time", "message", "is_hidden", "permalink_url", "comments", "data"}
+)
+
+
 def _mask_raw(raw: object) -> object:
-    """A rejected item as kept in quarantine: authors (ids and names) dropped, text masked."""
+    """A rejected item as kept in quarantine: known fields only (no authors, no tags), text
+    masked."""
     if isinstance(raw, dict):
-        return {k: _mask_raw(v) for k, v in raw.items() if k not in ("from", "name")}
+        return {k: _mask_raw(v) for k, v in raw.items() if k in QUARANTINE_FIELDS}
     if isinstance(raw, list):
         return [_mask_raw(v) for v in raw]
     return mask_text(raw) if isinstance(raw, str) else raw
