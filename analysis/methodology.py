@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis import metrics, registry
-from analysis.clock import DEFAULT_HOURS_SPEC
+from analysis.hours import DEFAULT_HOURS_SPEC
 from analysis.text import INTERROGATIVES, MAX_MESSAGE_CHARS
 
 

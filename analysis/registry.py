@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from analysis.clock import DEFAULT_HOURS_SPEC, OpeningHours
 from analysis.errors import InputError
+from analysis.hours import DEFAULT_HOURS_SPEC, OpeningHours
 
 REGISTRY_FILE = "registry.csv"
 DEFAULT_SECTOR = "Övrigt"

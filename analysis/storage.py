@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 import secrets
 import shutil
 from collections.abc import Iterable, Iterator
@@ -26,15 +25,20 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analysis import privacy, text
-from analysis.errors import BusyError, DataDirError, InputError
+from analysis.errors import BusyError, InputError
 from analysis.facts import FACTS_SCHEMA, fact_batches
+from analysis.layout import (  # noqa: F401  (re-exported for writers and tests)
+    SNAPSHOT_NAME,
+    SNAPSHOTS,
+    list_snapshots,
+    read_manifest,
+    snapshots_dir,
+)
 from analysis.registry import load_registry
 
 SCHEMA_VERSION = 1
-SNAPSHOTS = "snapshots"
 QUARANTINE = "quarantine"  # rejected items of `--skip-invalid`, one JSON Lines file a snapshot
 TABLES = ("pages", "posts", "replies", "item_facts")
-SNAPSHOT_NAME = re.compile(r"^\d{8}T\d{6}Z_\d{8}T\d{6}Z_[0-9a-f]{6}$")
 TS = pa.timestamp("us", tz="UTC")
 ROW_GROUP = 1_000_000  # rows per Parquet row group
 BATCH_ROWS = 500_000  # rows masked and written at a time
@@ -96,29 +100,6 @@ class SnapshotInfo:
     snapshot_id: str
     path: Path
     manifest: dict
-
-
-def snapshots_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / SNAPSHOTS
-
-
-def list_snapshots(data_dir: Path, upto: str | None = None) -> list[Path]:
-    """Snapshot folders in order (oldest first); with `upto`, only those up to that one."""
-    root = snapshots_dir(data_dir)
-    if not root.is_dir():
-        return []
-    found = sorted(p for p in root.iterdir() if p.is_dir() and SNAPSHOT_NAME.match(p.name))
-    if upto is not None:
-        found = [p for p in found if p.name <= upto]
-    return found
-
-
-def read_manifest(snapshot: Path) -> dict:
-    path = snapshot / "manifest.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataDirError(f"{path}: unreadable snapshot manifest ({exc})") from None
 
 
 @contextmanager
@@ -421,11 +402,3 @@ def clean_temporary(data_dir: Path) -> int:
                 p.unlink(missing_ok=True)
                 removed += 1
     return removed
-
-
-def check_parquet(path: Path) -> None:
-    """Raise a one-line error naming a Parquet file that cannot be read."""
-    try:
-        pq.read_metadata(path)
-    except (OSError, pa.ArrowException) as exc:
-        raise DataDirError(f"{path}: not a readable Parquet file ({exc})") from None

@@ -240,18 +240,24 @@ def run_size(items: int, opts, work: Path, with_dashboard: bool, log) -> dict:
     ]
     out["views"] = {v.name: {"clock": v.clock, "since": v.since, "until": v.until} for v in views}
     log(f"[{name}] rank: Svarstid, pandas, DuckDB floor ({opts.repeat}× each, 4 views)")
+    view_args = [
+        {"name": v.name, "clock": v.clock, "since": v.since, "until": v.until} for v in views
+    ]
     out["rank"] = worker(
         "rank",
         {
             "data_dir": str(data_dir),
             "snapshot": str(snapshot),
-            "views": [
-                {"name": v.name, "clock": v.clock, "since": v.since, "until": v.until}
-                for v in views
-            ],
+            "views": view_args,
             "repeats": opts.repeat,
             "out_dir": str(base),
         },
+        base,
+    )
+    log(f"[{name}] rank alone in its own process (peak memory)")
+    out["rank_memory"] = worker(
+        "rank_memory",
+        {"data_dir": str(data_dir), "views": view_args},
         base,
     )
     log(f"[{name}] CLI rank against CLI start-up ({opts.repeat}×)")

@@ -192,6 +192,28 @@ def step_rank(args: dict) -> dict:
     return results
 
 
+def step_rank_memory(args: dict) -> dict:
+    """Svarstid's rank alone, for its memory: a Dataset per view and metrics.rank, nothing else.
+
+    `step_rank` also runs the pandas baselines, whose peaks would be counted as Svarstid's; the
+    parent reads this process's peak RSS (interpreter and imports included) from wait4.
+    """
+    from analysis import metrics
+    from analysis.dataset import Dataset
+
+    data_dir = Path(args["data_dir"])
+    start = time.perf_counter()
+    inbound = {}
+    for raw in args["views"]:
+        view = _view(raw)
+        ds = Dataset(data_dir)
+        try:
+            inbound[view.name] = int(metrics.rank(ds, _filters(view))["inbound"].sum())
+        finally:
+            ds.close()
+    return {"seconds": time.perf_counter() - start, "inbound": inbound}
+
+
 def step_profile(args: dict) -> dict:
     """Every `profile_*` query of analysis.profile for the busiest page."""
     try:
@@ -296,6 +318,7 @@ STEPS = {
     "export": step_export,
     "ingest": step_ingest,
     "rank": step_rank,
+    "rank_memory": step_rank_memory,
     "profile": step_profile,
     "dashboard": step_dashboard,
 }

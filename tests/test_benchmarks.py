@@ -84,6 +84,11 @@ def test_quick_run_checks_the_baseline_against_svarstid(quick_run):
         assert size["cli"]["views"][name]["check"] == "equal on 66 pages"
         for method in ("svarstid", "svarstid_warm", "pandas", "floor"):
             assert view[method]["runs"] == 1 and view[method]["seconds"] > 0
+    # the memory goal judges rank in a process of its own, not the one holding pandas
+    alone = size["rank_memory"]
+    assert alone["inbound"] == {name: v["inbound"] for name, v in views.items()}
+    assert report.step_peaks(size)["rank"] == alone["peak_rss"] > 0
+    assert "rank (in-process)" not in report.step_peaks(size)
     text = (tmp / "results.md").read_text(encoding="utf-8")
     assert "| pandas baseline equals Svarstid's rank |" in text
     correct = next(g for g in report.goals(results) if g.name.startswith("pandas baseline"))

@@ -24,7 +24,7 @@ import streamlit as st
 from analysis import metrics, profile
 from analysis.dataset import Dataset, default_data_dir
 from analysis.registry import registry_path
-from analysis.storage import list_snapshots
+from analysis.layout import list_snapshots
 
 DEMO_FOLDER = "demo"
 DEMO_LOCK = ".demo.lock"

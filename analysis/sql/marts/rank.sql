@@ -118,15 +118,29 @@ counts as (
 -- the closest ranks), without sorting every response time: the grid's counts say which cell
 -- holds each rank needed, and only the items of those few cells are sorted (2× faster at 5M).
 -- A grid cell keeps response order, because the grid time is a rising function of it.
-cells as (
+-- The running sums over each entity's grid in one window pass (one sort): the items timed before
+-- each step (where the quantiles' ranks fall) and the items still at risk at it (KM), the latter
+-- as the entity's total minus those before (same integers as a descending running sum, 0.1 s less
+-- at 5M than two sorts).
+steps as (
     select
         entity_key,
         t,
+        items,
         timed,
-        coalesce(sum(timed) over (
-            partition by entity_key order by t rows between unbounded preceding and 1 preceding
-        ), 0) as timed_before
+        coalesce(sum(timed) over before_t, 0) as timed_before,
+        sum(items) over (partition by entity_key) - coalesce(sum(items) over before_t, 0)
+            as at_risk
     from grid
+    where not is_untimed_answer
+    window before_t as (
+        partition by entity_key order by t rows between unbounded preceding and 1 preceding
+    )
+),
+
+cells as (
+    select entity_key, t, timed, timed_before
+    from steps
     where timed > 0
 ),
 
@@ -195,15 +209,8 @@ quantile_pairs as (
 ),
 
 km_at_risk as (
-    select
-        entity_key,
-        t,
-        timed as events,
-        sum(items) over (
-            partition by entity_key order by t desc rows unbounded preceding
-        ) as at_risk
-    from grid
-    where not is_untimed_answer
+    select entity_key, t, timed as events, at_risk
+    from steps
 ),
 
 km_curve as (
