@@ -4,7 +4,8 @@
     SVARSTID_LOAD=1 pytest tests/load -m load
 
 One Chromium, one context per session (async Playwright). Every session moves through the four
-views a few times with varying filters, so the result caches see many keys. Recorded: errors
+views a few times with varying filters (custom dates half the time), so the result caches see
+more keys than they may hold. Recorded: errors
 (navigation failures, exception boxes, JavaScript errors; must be 0), the time from navigation
 until the view's main content is drawn (p50, p95, max per view), and the server's resident
 memory (VmRSS from /proc, sampled every 0.25 s). Memory must stay bounded: the RSS at the end of
@@ -29,7 +30,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -157,20 +158,33 @@ class Stats:
     visits: int = 0
 
 
+# A chart, or the notice a view shows instead (too few pages with data in a short custom
+# period, say); Streamlit names an st.info box stAlertContentInfo.
+CHART_OR_NOTICE = '[data-testid="stPlotlyChart"], [data-testid="stAlertContentInfo"]'
 VIEWS = {
     # view: (path, selector of its main content)
     "rankings": ("/", '[data-testid="stDataFrame"]'),
-    "profile": ("/profile", '[data-testid="stPlotlyChart"]'),
-    "compare": ("/compare", '[data-testid="stPlotlyChart"]'),
+    "profile": ("/profile", CHART_OR_NOTICE),
+    "compare": ("/compare", CHART_OR_NOTICE),
     "methodology": ("/methodology", '[data-testid="stDataFrame"]'),
 }
+
+
+def period(rng: random.Random) -> str:
+    """A named period, or (half the time) custom dates inside the demo's year: hundreds of
+    distinct filters per round, more than the result caches hold, so their limits are tested."""
+    if rng.random() < 0.5:
+        return f"period={rng.choice(PERIODS)}"
+    since = date(2016, 8, 1) + timedelta(days=rng.randrange(300))
+    until = since + timedelta(days=rng.randrange(7, 60))
+    return f"period=custom&since={since}&until={until}"
 
 
 def view_url(base: str, view: str, rng: random.Random) -> str:
     path = VIEWS[view][0]
     level = rng.choice(LEVELS) if view != "methodology" else "page"
     query = (
-        f"period={rng.choice(PERIODS)}&scope={rng.choice(SCOPES)}&clock={rng.choice(CLOCKS)}"
+        f"{period(rng)}&scope={rng.choice(SCOPES)}&clock={rng.choice(CLOCKS)}"
         f"&level={level}&lang={rng.choice(('sv', 'en'))}"
     )
     return f"{base}{path}?{query}"
@@ -208,7 +222,11 @@ async def session(browser, base: str, n: int, visits: int, stats: Stats, seed: i
                 try:
                     elapsed = await visit(page, url, VIEWS[view][1])
                 except Exception as exc:  # every failure is an error of the run
-                    stats.errors.append(f"session {n}: {view}: {type(exc).__name__}: {exc}"[:300])
+                    first_line = str(exc).splitlines()[0] if str(exc) else ""
+                    stats.errors.append(
+                        f"session {n}: {url.split('?', 1)[0].removeprefix(base) or '/'}"
+                        f"?{url.split('?', 1)[-1]}: {type(exc).__name__}: {first_line}"[:300]
+                    )
                     continue
                 stats.times.setdefault(view, []).append(elapsed)
                 stats.visits += 1
