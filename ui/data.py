@@ -23,8 +23,8 @@ import streamlit as st
 
 from analysis import metrics, profile
 from analysis.dataset import Dataset, default_data_dir
-from analysis.registry import registry_path
 from analysis.layout import list_snapshots
+from analysis.registry import registry_path
 
 DEMO_FOLDER = "demo"
 DEMO_LOCK = ".demo.lock"

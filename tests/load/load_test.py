@@ -4,8 +4,10 @@
     SVARSTID_LOAD=1 pytest tests/load -m load
 
 One Chromium, one context per session (async Playwright). Every session moves through the four
-views a few times with varying filters (custom dates half the time), so the result caches see
-more keys than they may hold. Recorded: errors
+views a few times: it opens a shared link to one of them with random filters (custom dates half
+the time, so the result caches see more keys than they may hold), then reaches the other three
+through the sidebar, as a visitor does. Sessions start 2 s apart (a ramp-up), then all run at
+once. Recorded: errors
 (navigation failures, exception boxes, JavaScript errors; must be 0), the time from navigation
 until the view's main content is drawn (p50, p95, max per view), and the server's resident
 memory (VmRSS from /proc, sampled every 0.25 s). Memory must stay bounded: the RSS at the end of
@@ -28,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -45,6 +48,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 MEMORY_GROWTH_LIMIT = 1.3
 READY_TIMEOUT_MS = 120_000
+RAMP_UP_S = 2.0  # session n starts n x this after the first
 
 PERIODS = ("all", "last30")
 SCOPES = ("all", "visitor_posts", "comments", "questions")
@@ -190,26 +194,50 @@ def view_url(base: str, view: str, rng: random.Random) -> str:
     return f"{base}{path}?{query}"
 
 
+async def _settled(page, selector: str) -> None:
+    """Wait until the script run has finished and the view's main content is drawn."""
+    await page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=READY_TIMEOUT_MS,
+    )
+    await page.wait_for_selector(selector, state="visible", timeout=READY_TIMEOUT_MS)
+    if await page.locator('[data-testid="stException"]').count():
+        raise RuntimeError("exception box: " + (await page.locator(
+            '[data-testid="stException"]').first.inner_text())[:200])  # fmt: skip
+
+
 async def visit(page, url: str, selector: str) -> float:
+    """Open a shared link: a full page load of the app."""
     started = time.perf_counter()
     response = await page.goto(url, wait_until="commit", timeout=READY_TIMEOUT_MS)
     if response is None or response.status >= 400:
         raise RuntimeError(f"HTTP {response.status if response else '?'}")
     await page.wait_for_selector(selector, state="visible", timeout=READY_TIMEOUT_MS)
     elapsed = time.perf_counter() - started
-    # Let the run finish before checking for an exception box.
-    await page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=READY_TIMEOUT_MS,
-    )
-    if await page.locator('[data-testid="stException"]').count():
-        raise RuntimeError("exception box: " + (await page.locator(
-            '[data-testid="stException"]').first.inner_text())[:200])  # fmt: skip
+    await _settled(page, selector)
     return elapsed
 
 
+async def navigate(page, view: str) -> float:
+    """Move to another view through the sidebar, as a visitor does (no page load; the filters
+    follow along in the address)."""
+    path = VIEWS[view][0]
+    started = time.perf_counter()
+    link = page.locator(f'[data-testid="stSidebarNavLink"][href$="{path}"]').first
+    await link.click(timeout=READY_TIMEOUT_MS)
+    await page.wait_for_url(
+        lambda u: urllib.parse.urlsplit(u).path.rstrip("/") == path.rstrip("/"),
+        timeout=READY_TIMEOUT_MS,
+    )
+    await _settled(page, VIEWS[view][1])
+    return time.perf_counter() - started
+
+
 async def session(browser, base: str, n: int, visits: int, stats: Stats, seed: int) -> None:
+    """`visits` passes over the four views in a random order: the first opened as a link with
+    random filters, the other three reached through the sidebar."""
     rng = random.Random(seed * 1000 + n)
+    await asyncio.sleep(n * RAMP_UP_S)  # visitors arrive one after another, not all at once
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     page.on("pageerror", lambda exc: stats.errors.append(f"session {n}: js error {exc}"))
@@ -217,15 +245,19 @@ async def session(browser, base: str, n: int, visits: int, stats: Stats, seed: i
         for _ in range(visits):
             order = list(VIEWS)
             rng.shuffle(order)
-            for view in order:
-                url = view_url(base, view, rng)
+            url = view_url(base, order[0], rng)
+            for i, view in enumerate(order):
                 try:
-                    elapsed = await visit(page, url, VIEWS[view][1])
+                    if i == 0:
+                        elapsed = await visit(page, url, VIEWS[view][1])
+                    else:
+                        elapsed = await navigate(page, view)
                 except Exception as exc:  # every failure is an error of the run
                     first_line = str(exc).splitlines()[0] if str(exc) else ""
+                    where = url if i == 0 else f"{page.url} -> {view}"
                     stats.errors.append(
-                        f"session {n}: {url.split('?', 1)[0].removeprefix(base) or '/'}"
-                        f"?{url.split('?', 1)[-1]}: {type(exc).__name__}: {first_line}"[:300]
+                        f"session {n}: {where.removeprefix(base)}: "
+                        f"{type(exc).__name__}: {first_line}"[:300]
                     )
                     continue
                 stats.times.setdefault(view, []).append(elapsed)
