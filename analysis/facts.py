@@ -48,24 +48,6 @@ def _utc_naive(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return out
 
 
-def compute_facts(
-    posts: pa.Table,
-    replies: pa.Table,
-    as_of: datetime,
-    hours_by_page: dict[str, OpeningHours] | None = None,
-) -> pa.Table:
-    """Build `item_facts` for one snapshot from its posts and replies."""
-    con = duckdb.connect()
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        con.register("posts", posts)
-        con.register("replies", replies)
-        base = con.sql(sql.load("item_facts"), params={"as_of": as_of}).to_arrow_table()
-    finally:
-        con.close()
-    return _with_minutes(base, hours_by_page or {})
-
-
 def fact_batches(
     posts: Path,
     replies: Path,
@@ -78,9 +60,9 @@ def fact_batches(
 ) -> Iterator[pa.Table]:
     """`item_facts` of the posts and replies in two Parquet files, in batches of `batch_rows`.
 
-    The same rows in the same order as `compute_facts`, in bounded memory: DuckDB reads only the
-    columns it needs from the files and keeps to `memory_limit` (spilling to `spill_dir`), and
-    the response times are added one batch at a time."""
+    In bounded memory: DuckDB reads only the columns it needs from the files and keeps to
+    `memory_limit` (spilling to `spill_dir`), and the response times are added one batch at a
+    time."""
     config = {
         "memory_limit": memory_limit,
         "preserve_insertion_order": False,

@@ -270,7 +270,8 @@ def write_snapshot_batches(
         root = snapshots_dir(data_dir)
         root.mkdir(parents=True, exist_ok=True)
         tmp = root / f".tmp-{snapshot_id}"
-        q_root = data_dir / QUARANTINE
+        q_final = quarantine_path(data_dir, snapshot_id)
+        q_root, q_tmp = q_final.parent, q_final.parent / f".tmp-{snapshot_id}"
         tally = {"posts": 0, "replies": 0, "inbound": 0, "truncated": 0, "before_item": 0}
         kinds: dict[str, int] = {}  # in order of first appearance, as pc.value_counts gives
 
@@ -341,10 +342,6 @@ def write_snapshot_batches(
                 # Renamed into place just before the snapshot: a crash in between leaves a
                 # quarantine file without its snapshot, which the next ingest removes.
                 q_root.mkdir(exist_ok=True)
-                q_tmp, q_final = (
-                    q_root / f".tmp-{snapshot_id}",
-                    quarantine_path(data_dir, snapshot_id),
-                )
                 # a lone surrogate (rejected for that reason) is written escaped, not lost
                 with q_tmp.open("w", encoding="utf-8", errors="backslashreplace") as fh:
                     fh.write(quarantine)
@@ -359,10 +356,7 @@ def write_snapshot_batches(
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             if quarantine is not None and not (root / snapshot_id).exists():
-                for leftover in (
-                    q_root / f".tmp-{snapshot_id}",
-                    quarantine_path(data_dir, snapshot_id),
-                ):
+                for leftover in (q_tmp, q_final):
                     leftover.unlink(missing_ok=True)
             raise
         return SnapshotInfo(snapshot_id, final, manifest)

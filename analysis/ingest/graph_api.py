@@ -458,8 +458,7 @@ def _size(path: Path) -> int:
 def _parse_file(task: tuple[Path, str, bool]) -> ParseResult:
     """One feed file's rows (as Arrow tables), counts, anomalies and rejections. A strict-mode
     error comes back as `error` (path, message, item id), not raised: it crosses processes."""
-    path, page_id, skip_invalid = task
-    gc.disable()  # in a worker too: its own collections would cost as much as the parent's
+    path, page_id, skip_invalid = task  # GC is off: parse_paths turned it off before forking
     part = ParseResult()
     parser = _PageParser(page_id, part, skip_invalid)
     try:
