@@ -18,14 +18,13 @@ import duckdb
 
 from analysis import registry, sql
 from analysis.errors import DataDirError
-from analysis.layout import list_snapshots, read_manifest
+from analysis.layout import TABLES, list_snapshots, read_manifest
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DEFAULT_DATA_DIR = Path("data")
 STAGING_MACROS = ("stg_item_facts", "stg_posts", "stg_replies")
-TABLES = ("pages", "posts", "replies", "item_facts")
 # page_dim: each page of the data with its registry entry (defaults filled in)
 PAGE_DIM_COLUMNS = (
     "page_id", "page_name", "agency", "sector", "accepts_visitor_posts", "opening_hours",

@@ -13,6 +13,7 @@ from pathlib import Path
 from analysis.errors import DataDirError
 
 SNAPSHOTS = "snapshots"
+TABLES = ("pages", "posts", "replies", "item_facts")  # the Parquet files of a snapshot
 SNAPSHOT_NAME = re.compile(r"^\d{8}T\d{6}Z_\d{8}T\d{6}Z_[0-9a-f]{6}$")
 
 

@@ -30,6 +30,7 @@ from analysis.facts import FACTS_SCHEMA, fact_batches
 from analysis.layout import (  # noqa: F401  (re-exported for writers and tests)
     SNAPSHOT_NAME,
     SNAPSHOTS,
+    TABLES,
     list_snapshots,
     read_manifest,
     snapshots_dir,
@@ -38,7 +39,6 @@ from analysis.registry import load_registry
 
 SCHEMA_VERSION = 1
 QUARANTINE = "quarantine"  # rejected items of `--skip-invalid`, one JSON Lines file a snapshot
-TABLES = ("pages", "posts", "replies", "item_facts")
 TS = pa.timestamp("us", tz="UTC")
 ROW_GROUP = 1_000_000  # rows per Parquet row group
 BATCH_ROWS = 500_000  # rows masked and written at a time
