@@ -6,6 +6,7 @@ The app reads the seeded world of conftest.build_app_data (six pages over 13 wee
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import types
@@ -270,12 +271,34 @@ def test_language_switch(app_env):
 def test_profile_shows_public_text_as_text(app_env):
     at = start({"id": "1004"}, "views/profile.py")
     no_errors(at)
-    texts = pd.concat([d.value for d in at.dataframe])  # slowest and unanswered items
+    # trend, distribution, activity and the open heatmap tab's (hidden tabs are not drawn)
+    assert len(at.get("plotly_chart")) == 4
+    assert len(at.dataframe) == 1, "only the open tab's table: the slowest items"
+    frames = [at.dataframe[0].value]
+    at.session_state["items_tab"] = "Obesvarade"  # what a click on the tab does
+    at.run()
+    no_errors(at)
+    assert len(at.dataframe) == 1 and len(at.get("plotly_chart")) == 4
+    frames.append(at.dataframe[0].value)
+    assert not frames[0].equals(frames[1]), "the other tab's table is shown"
+    texts = pd.concat(frames)  # slowest and unanswered items
     markup = APP_TEXTS[4]  # "**Fet text** <b>html</b> [länk](…) <script>…"
     assert markup in set(texts["text"]), "shown verbatim in a table cell"
     assert not any("<script>" in m.value for m in at.markdown), "never as Markdown"
     assert not texts["text"].str.contains("811228-9874").any(), "masked at ingest"
-    assert len(at.get("plotly_chart")) == 6  # trend, distribution, activity, three heatmaps
+
+
+def test_profile_heatmap_tabs_draw_one_chart_each(app_env):
+    at = start({"id": "1004"}, "views/profile.py")
+    titles = []
+    for label in ("Inkommande", "Median svarstid", "Väntande (kön)"):
+        at.session_state["heat_tab"] = label
+        at.run()
+        no_errors(at)
+        charts = at.get("plotly_chart")
+        assert len(charts) == 4
+        titles.append(json.loads(charts[-1].proto.spec)["layout"]["title"]["text"])
+    assert len(set(titles)) == 3, titles
 
 
 def test_compare_needs_two(app_env):

@@ -33,31 +33,43 @@ cards.profile(
 )
 st.caption(t("peer_note", lang, level_plural=t(f"level_plural_{f.level}", lang)))
 
-with st.spinner(t("computing", lang)):
-    mart = {name: data.mart(ds, name, f, [entity_id]) for name in data.MARTS}
 
-charts.show(charts.weekly_trend(mart["profile_weekly"], names, lang), key="trend")
+def mart(name: str):
+    """One profile mart for this entity (cached in ui.data; queried when first shown)."""
+    with st.spinner(t("computing", lang)):
+        return data.mart(ds, name, f, [entity_id])
+
+
+charts.show(charts.weekly_trend(mart("profile_weekly"), names, lang), key="trend")
 left, right = st.columns(2)
 with left:
     charts.show(
-        charts.distribution(mart["profile_distribution"], names, lang, float(info["sla_minutes"])),
+        charts.distribution(mart("profile_distribution"), names, lang, float(info["sla_minutes"])),
         key="distribution",
     )
 with right:
-    charts.show(charts.activity(mart["profile_activity"], lang), key="activity")
+    charts.show(charts.activity(mart("profile_activity"), lang), key="activity")
 
+# Tabs that rerun when switched: only the open tab's chart or table is built and drawn, so a
+# visit draws one heatmap and one table instead of three and two (the browser's work halves).
 st.subheader(t("heat_heading", lang))
-heat, backlog = mart["profile_heatmap"], mart["profile_backlog"]
-for tab, (frame, column, title, unit) in zip(
-    st.tabs([t("heat_arrivals", lang), t("heat_median", lang), t("heat_backlog", lang)]),
+for tab, (name, column, title, unit) in zip(
+    st.tabs(
+        [t("heat_arrivals", lang), t("heat_median", lang), t("heat_backlog", lang)],
+        key="heat_tab",
+        on_change="rerun",
+    ),
     (
-        (heat, "arrivals", "heat_arrivals_title", t("count", lang)),
-        (heat, "median_response_min", "heat_median_title", "min"),
-        (backlog, "mean_waiting", "heat_backlog_title", t("count", lang)),
+        ("profile_heatmap", "arrivals", "heat_arrivals_title", t("count", lang)),
+        ("profile_heatmap", "median_response_min", "heat_median_title", "min"),
+        ("profile_backlog", "mean_waiting", "heat_backlog_title", t("count", lang)),
     ),
     strict=True,
 ):
+    if not tab.open:
+        continue
     with tab:
+        frame = mart(name)
         charts.show(charts.week_heatmap(frame, column, t(title, lang), unit, lang), key=column)
         if column == "mean_waiting":
             st.caption(
@@ -67,14 +79,19 @@ for tab, (frame, column, title, unit) in zip(
 st.subheader(t("items_heading", lang))
 st.caption(t("items_note", lang))
 for tab, name, waited in zip(
-    st.tabs([t("items_slowest", lang), t("items_unanswered", lang)]),
+    st.tabs(
+        [t("items_slowest", lang), t("items_unanswered", lang)], key="items_tab", on_change="rerun"
+    ),
     ("profile_slowest", "profile_unanswered"),
     (False, True),
     strict=True,
 ):
+    if not tab.open:
+        continue
     with tab:
-        if mart[name].empty:
+        items = mart(name)
+        if items.empty:
             st.info(t("no_items", lang))
         else:
-            shown, config = tables.items(mart[name], lang, waited, show_page=f.level == "agency")
+            shown, config = tables.items(items, lang, waited, show_page=f.level == "agency")
             st.dataframe(shown, column_config=config, hide_index=True, key=name, placeholder="")

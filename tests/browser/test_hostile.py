@@ -230,9 +230,9 @@ def test_every_view_keeps_hostile_text_inert(hostile_server, page, name, path, r
     page.goto(hostile_server + path)
     settle(page, ready)
     assert_inert(page)
-    for tab in page.get_by_role("tab").all():  # hidden tabs render their content when opened
+    for tab in page.get_by_role("tab").all():  # a tab's content is drawn when it is opened
         tab.click()
-        page.wait_for_timeout(400)
+        settle(page, '[aria-selected="true"]')
         assert_inert(page)
 
 
@@ -242,7 +242,8 @@ def test_profile_items_show_the_text_literally(hostile_server, page):
     expected = [text[:SHOWN_CHARS] for text in HOSTILE]
     for tab_name in ("Långsammast besvarade", "Obesvarade"):
         page.get_by_role("tab", name=tab_name).click()
-        page.wait_for_timeout(800)
+        settle(page, '[data-testid="stDataFrame"]')  # the click reruns the page for this tab
+        page.wait_for_timeout(500)
         cells = grid_texts(page)
         missing = [text[:40] for text in expected if text not in cells]
         assert not missing, (tab_name, missing)
