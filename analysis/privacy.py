@@ -29,6 +29,7 @@ import hmac
 import os
 import re
 import secrets
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -118,6 +119,22 @@ def contains_pii(text: str) -> bool:
     return mask_text(text) != text
 
 
+@lru_cache(maxsize=8_192)
+def _mask_short(text: str) -> str:
+    """`mask_text` of a short text, remembered: batches of one ingest repeat their templates."""
+    return mask_text(text)
+
+
+def _mask_row(text: str | None) -> str | None:
+    # Only short texts are kept, so the cache holds at most a few tens of MB whatever comes in.
+    if text is not None and len(text) <= _CACHED_CHARS:
+        return _mask_short(text)
+    return mask_text(text)
+
+
+_CACHED_CHARS = 500
+
+
 def mask_messages(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """`mask_text` over a string column; RE2 picks the few candidate rows for Python to mask."""
     if isinstance(values, pa.ChunkedArray):
@@ -128,7 +145,7 @@ def mask_messages(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     # Mask each distinct candidate once: exports repeat texts (templates, copy-paste storms).
     encoded = pc.filter(values, candidate).dictionary_encode()
     distinct = encoded.dictionary.to_pylist()
-    masked = [mask_text(row) for row in distinct]
+    masked = [_mask_row(row) for row in distinct]
     if masked == distinct:  # nothing to mask: no copy
         return values
     replaced = pc.take(pa.array(masked, type=values.type), encoded.indices)

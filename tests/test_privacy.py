@@ -239,3 +239,19 @@ def test_load_or_create_key_reads_an_existing_key_and_rejects_a_bad_one(tmp_path
     (tmp_path / ".salt").write_text("ab" * 8)
     with pytest.raises(DataDirError):
         load_or_create_key(tmp_path)
+
+
+def test_mask_messages_gives_the_same_when_its_cache_is_warm():
+    """Short texts are masked once and remembered; long ones are masked every time. Both give
+    exactly `mask_text`, batch after batch."""
+    from analysis import privacy
+
+    long_texts = [t + " " + "x" * privacy._CACHED_CHARS for t in ALL_TEXTS if t]
+    values = pa.array(ALL_TEXTS + long_texts)
+    expected = [mask_text(v) for v in values.to_pylist()]
+    privacy._mask_short.cache_clear()
+    assert mask_messages(values).to_pylist() == expected  # cold
+    assert privacy._mask_short.cache_info().hits == 0
+    assert mask_messages(values).to_pylist() == expected  # warm
+    assert privacy._mask_short.cache_info().hits > 0
+    assert privacy._mask_short.cache_info().currsize <= len(ALL_TEXTS)

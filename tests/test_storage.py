@@ -185,3 +185,27 @@ def test_an_ingest_in_another_process_is_refused_while_the_lock_is_held(
     assert {k: v for k, v in tree_digest(study_data).items() if k != ".lock"} == {
         k: v for k, v in before.items() if k != ".lock"
     }
+
+
+@pytest.mark.parametrize("overlap", [False, True])
+def test_a_stream_is_the_file_of_its_tables_concatenated(tmp_path, monkeypatch, overlap):
+    """Written in a second thread or not, a stream's file holds its tables in order, in row
+    groups of ROW_GROUP rows; a failing write is raised, not lost."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(storage, "ROW_GROUP", 7)
+    schema = pa.schema([("n", pa.int64())])
+    parts = [pa.table({"n": list(range(a, a + k))}, schema=schema) for a, k in ((0, 5), (5, 9))]
+    path = tmp_path / "t.parquet"
+    storage._write_table(storage._Stream(schema, iter(parts), overlap), path)
+    meta = pq.ParquetFile(path).metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [7, 7]
+    assert pq.read_table(path)["n"].to_pylist() == list(range(14))
+
+    def broken():
+        yield parts[0]
+        yield pa.table({"n": ["not a number"] * 9})  # the writer refuses another schema
+
+    with pytest.raises((ValueError, pa.ArrowInvalid)):
+        storage._write_table(storage._Stream(schema, broken(), overlap), tmp_path / "u.parquet")
