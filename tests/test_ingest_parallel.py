@@ -211,3 +211,11 @@ def test_the_ingest_writes_what_write_snapshot_writes_of_the_tables(tmp_path, mo
         assert (a.path / file).read_bytes() == (b.path / file).read_bytes()
     facts = [pq.read_table(s.path / "item_facts.parquet").sort_by("item_id") for s in (a, b)]
     assert facts[0].equals(facts[1])
+
+
+def test_the_duplicate_check_sorts_then_keeps_last_copies_in_first_places():
+    ids = [pa.array(["b", "a"]), pa.array(["c", "a"])]
+    keep, dropped = graph_api._keep(ids)
+    assert keep.tolist() == [0, 3, 2] and dropped == 1
+    assert graph_api._keep([pa.array(["b", "a"]), pa.array(["c"])]) == (None, 0)
+    assert graph_api._keep([pa.array([], pa.string())]) == (None, 0)
