@@ -136,3 +136,86 @@ def test_orjson_reads_what_json_reads_or_hands_over(tmp_path, text):
     if isinstance(fast[1], dict) and isinstance(fast[1].get("x"), float | int):
         fast[1]["x"], plain[1]["x"] = repr(fast[1]["x"]), repr(plain[1]["x"])
     assert fast == plain or (text.endswith("18446744073709551616}") and fast[0] == plain[0])
+
+
+def _packed_tables(result: graph_api.ParseResult) -> tuple[list, list, list]:
+    pages, posts, replies = result.batches()
+    return pages, list(posts), list(replies)
+
+
+@pytest.mark.parametrize("batch_rows", [7, 1000])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_packed_batches_are_the_tables_in_slices(tmp_path, monkeypatch, batch_rows, workers):
+    """What the ingest hands the snapshot writer (compressed per file, unpacked batch by batch)
+    is the plain parse's tables cut as `write_snapshot` cuts them: same rows, same order, the
+    same duplicates dropped and counted, with batches that cross file boundaries."""
+    monkeypatch.setattr(graph_api, "BATCH_ROWS", batch_rows)
+    export = _export(tmp_path / "export")
+    plain = graph_api.parse_paths([export], workers=1)
+    packed = graph_api.parse_paths([export], workers=workers, pack=True)
+    assert packed.post_packs and not packed.post_chunks
+    assert packed.posts_seen == plain.posts_seen
+    pages, posts, replies = packed.batches()
+    t_pages, t_posts, t_replies = plain.tables()
+    assert packed.anomalies == plain.anomalies and packed.anomalies["duplicate_items"] > 0
+    assert packed.counts == plain.counts
+    assert pages.equals(t_pages)
+    for got, want in ((list(posts), t_posts), (list(replies), t_replies)):
+        assert all(b.num_rows <= batch_rows for b in got)
+        assert all(b.num_rows == batch_rows for b in got[:-1])
+        assert pa.concat_tables(got).schema == want.schema
+        assert _as_rows(pa.concat_tables(got)) == _as_rows(want)
+    assert not packed.post_packs and not packed.reply_packs  # let go as they were read
+
+
+def test_packed_batches_without_duplicates_and_empty(tmp_path, monkeypatch):
+    monkeypatch.setattr(graph_api, "BATCH_ROWS", 5)
+    at = "2017-01-02 10:00"
+    write_page(tmp_path / "export", "100", "Sida",
+               [[node(f"p{i}", at, "u1", "Fråga?") for i in range(6)], []])  # fmt: skip
+    packed = graph_api.parse_paths([tmp_path / "export"], pack=True)
+    _, posts, replies = packed.batches()
+    assert [b.num_rows for b in posts] == [5, 1]
+    (empty,) = list(replies)  # one empty batch, as `write_snapshot` slices an empty table
+    assert empty.num_rows == 0 and empty.schema == graph_api.REPLIES_SCHEMA
+    assert not packed.anomalies["duplicate_items"]
+
+
+def test_the_ingest_writes_what_write_snapshot_writes_of_the_tables(tmp_path, monkeypatch):
+    """The packed ingest's snapshot is the one the tables it replaced give `write_snapshot`
+    (same key, same clock): posts, replies and pages byte for byte, facts as rows."""
+    import pyarrow.parquet as pq
+
+    from analysis.ingest import ingest_graph_api
+    from analysis.storage import write_snapshot
+    from tests.conftest import AS_OF
+
+    monkeypatch.setattr(graph_api, "BATCH_ROWS", 9)
+    export = _export(tmp_path / "export")
+    new, old = tmp_path / "new", tmp_path / "old"
+    report = ingest_graph_api(new, [export], as_of=AS_OF, now=AS_OF)
+    old.mkdir()
+    (old / ".salt").write_bytes((new / ".salt").read_bytes())
+    result = graph_api.parse_paths([export])
+    info = write_snapshot(old, *result.tables(), as_of=AS_OF, source="graph-api",
+                          anomalies={k: v for k, v in result.anomalies.items() if v},
+                          extra_counts={k: result.counts[k] for k in ("conversation",
+                                        "page_comments_on_own_posts")} | {"rejected": 0},
+                          now=AS_OF)  # fmt: skip
+    a, b = report.snapshot, info
+    assert {k: v for k, v in a.manifest.items() if k != "snapshot_id"} == {
+        k: v for k, v in b.manifest.items() if k != "snapshot_id"
+    }
+    for name in ("pages", "posts", "replies"):
+        file = f"{name}.parquet"
+        assert (a.path / file).read_bytes() == (b.path / file).read_bytes()
+    facts = [pq.read_table(s.path / "item_facts.parquet").sort_by("item_id") for s in (a, b)]
+    assert facts[0].equals(facts[1])
+
+
+def test_the_duplicate_check_sorts_then_keeps_last_copies_in_first_places():
+    ids = [pa.array(["b", "a"]), pa.array(["c", "a"])]
+    keep, dropped = graph_api._keep(ids)
+    assert keep.tolist() == [0, 3, 2] and dropped == 1
+    assert graph_api._keep([pa.array(["b", "a"]), pa.array(["c"])]) == (None, 0)
+    assert graph_api._keep([pa.array([], pa.string())]) == (None, 0)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.ingest import graph_api
-from analysis.storage import SnapshotInfo, quarantine_path, write_snapshot
+from analysis.storage import SnapshotInfo, quarantine_path, write_snapshot_batches
 
 
 @dataclass
@@ -32,12 +32,13 @@ def ingest_graph_api(
 ) -> IngestReport:
     """Parse Graph API page exports and write them as one new snapshot."""
     now = now or datetime.now(UTC)
-    result = graph_api.parse_paths(paths, skip_invalid=skip_invalid, progress=progress)
-    pages, posts, replies = result.tables()
+    # Packed: the export is held compressed until the snapshot writer takes it batch by batch
+    result = graph_api.parse_paths(paths, skip_invalid=skip_invalid, progress=progress, pack=True)
+    pages, posts, replies = result.batches()
     quarantine = None
     if result.rejected:
         quarantine = "\n".join(graph_api.iter_rejected_lines(result.rejected)) + "\n"
-    info = write_snapshot(
+    info = write_snapshot_batches(
         Path(data_dir),
         pages,
         posts,
