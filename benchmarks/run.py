@@ -107,20 +107,21 @@ def worker(step: str, args: dict, work: Path) -> dict:
 
 
 def repeated(step: str, args: dict, work: Path, repeats: int, before=None) -> dict:
-    """A heavy step `repeats` times, each in a fresh process: the best time, the highest peak."""
-    best: dict | None = None
-    peak = 0
+    """A heavy step `repeats` times, each in a fresh process: the best time, the highest peak.
+    The rest is the last run's: each run replaces the data of the one before (its snapshot path
+    is the one that exists afterwards)."""
+    results = []
     for _ in range(repeats):
         if before:
             before()
-        result = worker(step, args, work)
-        peak = max(peak, result["peak_rss"])
-        if best is None or result["seconds"] < best["seconds"]:
-            best = result
-    assert best is not None
-    best["peak_rss"] = peak
-    best["runs"] = repeats
-    return best
+        results.append(worker(step, args, work))
+    assert results
+    return {
+        **results[-1],
+        "seconds": min(r["seconds"] for r in results),
+        "peak_rss": max(r["peak_rss"] for r in results),
+        "runs": repeats,
+    }
 
 
 # -- the CLI against its own start-up -------------------------------------------------------------
