@@ -119,6 +119,9 @@ def contains_pii(text: str) -> bool:
     return mask_text(text) != text
 
 
+_CACHED_CHARS = 500  # longer texts are masked every time, never kept
+
+
 @lru_cache(maxsize=8_192)
 def _mask_short(text: str) -> str:
     """`mask_text` of a short text, remembered: batches of one ingest repeat their templates."""
@@ -130,9 +133,6 @@ def _mask_row(text: str | None) -> str | None:
     if text is not None and len(text) <= _CACHED_CHARS:
         return _mask_short(text)
     return mask_text(text)
-
-
-_CACHED_CHARS = 500
 
 
 def mask_messages(values: pa.Array | pa.ChunkedArray) -> pa.Array:
