@@ -144,7 +144,18 @@ def _goal_ingest(sizes: list[dict], quick: bool) -> Goal:
         return Goal(name, target, "–", UNKNOWN, "smoke run" if quick else "no ingest ran")
     worst = min(rates, key=lambda r: r[1])
     measured = ", ".join(f"{lb}: {r / 1e3:.0f}k/s" for lb, r in rates)
-    why = f"slowest at {worst[0]}; where the time goes: benchmarks/README.md"
+    why = f"slowest at {worst[0]}"
+    if len(sizes) >= 2:  # what an item costs once the fixed start-up is paid
+        a, b = sizes[0]["ingest"], sizes[-1]["ingest"]
+        extra = b["seconds"] - a["seconds"]
+        if extra > 0:
+            marginal = (b["inbound_items"] - a["inbound_items"]) / extra
+            fixed = a["seconds"] - a["inbound_items"] / marginal
+            why += (
+                f"; {marginal / 1e3:.0f}k/s per extra item from {sizes[0]['label']} to "
+                f"{sizes[-1]['label']}, with {secs(max(fixed, 0))} fixed (imports, worker pool)"
+            )
+    why += "; where the time goes: benchmarks/README.md"
     return Goal(name, target, measured, _judge(worst[1] >= INGEST_GOAL), why)
 
 

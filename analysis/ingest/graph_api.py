@@ -551,6 +551,9 @@ def _parsed_files(tasks: list[tuple], workers: int | None) -> Iterator[ParseResu
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    # pyarrow imports pandas (when installed) on its first pa.array(); done here, the forked
+    # workers inherit it instead of each importing it again (0.3 s of a 100k-item ingest)
+    pa.array([0])
     context = multiprocessing.get_context("fork")  # the parent's imports and state, at once
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         try:
