@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DATA   ?= data
 
-.PHONY: run test test-quick lint format bench bench-smoke demo browser-deps docs clean
+.PHONY: run dev test test-quick lint format bench bench-smoke demo browser-deps docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 ## run: the dashboard on http://localhost:8501 (the synthetic demo when data/ holds no snapshot)
 run: $(VENV)/.app
 	$(BIN)/streamlit run dashboard.py
+
+## dev: the dashboard reloading when a source file is saved (the hosted config watches nothing)
+dev: $(VENV)/.app
+	$(BIN)/streamlit run dashboard.py --server.fileWatcherType auto --server.runOnSave true
 
 ## test: the whole suite — unit, app, browser and benchmark smoke tests
 test: $(VENV)/.dev browser-deps

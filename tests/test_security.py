@@ -385,3 +385,13 @@ def test_hosted_dashboard_hides_error_details():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_hosted_dashboard_watches_no_source_files():
+    """A host's code does not change under it; watching cost every new session server CPU."""
+    import tomllib
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["runOnSave"] is False
+    assert "--server.fileWatcherType auto" in (REPO / "Makefile").read_text(encoding="utf-8")
