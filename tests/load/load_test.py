@@ -10,7 +10,9 @@ through the sidebar, as a visitor does. Sessions start 2 s apart (a ramp-up), th
 once. Recorded: errors
 (navigation failures, exception boxes, JavaScript errors; must be 0), the time from navigation
 until the view's main content is drawn (p50, p95, max per view), and the server's resident
-memory (VmRSS from /proc, sampled every 0.25 s). Memory must stay bounded: the RSS at the end of
+memory (VmRSS from /proc, sampled every 0.25 s), and the CPU time the server and the browsers
+used (on one machine the browsers, standing in for the visitors' own computers, take most of
+it, which is what the page times mostly measure). Memory must stay bounded: the RSS at the end of
 the second round may not exceed 1.3x the peak of the first. The summary is printed and written
 to benchmarks/load_results.md.
 """
@@ -129,6 +131,36 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """CPU time a process has used (user + system, from /proc); with `children`, also that of
+    its children it has reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+    ticks = [int(f) for f in fields[11:15]]  # utime, stime, cutime, cstime
+    return sum(ticks if children else ticks[:2]) / _TICKS
+
+
+def browser_cpu_seconds() -> float:
+    """CPU time of every Chromium process now alive, with the children each has reaped (closed
+    pages' renderers are reaped by Chromium's own processes)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                comm = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+            if comm.startswith(("chrom", "headless_shell")):
+                total += cpu_seconds(int(entry.name), children=True)
+    return total
+
+
 class MemorySampler(threading.Thread):
     def __init__(self, pid: int, every: float = 0.25):
         super().__init__(daemon=True)
@@ -164,6 +196,7 @@ class Stats:
     times: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     visits: int = 0
+    browser_cpu: float = 0.0  # CPU seconds of the round's Chromium, measured before it closed
 
 
 # A chart, or the notice a view shows instead (too few pages with data in a short custom
@@ -282,6 +315,7 @@ async def run_round(base: str, sessions: int, visits: int, seed: int) -> Stats:
                 *(session(browser, base, n, visits, stats, seed) for n in range(sessions))
             )
         finally:
+            stats.browser_cpu = browser_cpu_seconds()  # one browser per round, nothing else
             await browser.close()
     return stats
 
@@ -310,6 +344,7 @@ class Result:
     rss_ends: list[float]
     wall_seconds: list[float]
     load_average: tuple[str, str] = ("?", "?")
+    server_cpu: list[float] = field(default_factory=list)  # CPU seconds per round
 
     @property
     def errors(self) -> list[str]:
@@ -356,12 +391,30 @@ class Result:
             f"end of round {self.rounds} / peak of round 1 = {ratio:.2f} "
             f"(limit {MEMORY_GROWTH_LIMIT}): {'bounded' if self.memory_ok else 'GROWING'}",
             "round wall times: " + ", ".join(f"{w:.0f} s" for w in self.wall_seconds),
+            *self._cpu_lines(),
             f"machine load average (1 min) before / after: {self.load_average[0]} / "
             f"{self.load_average[1]} (other work on the machine slows every figure)",
         ]
         if self.errors:
             lines += ["", "errors (first 10):", *(f"- {e}" for e in self.errors[:10])]
         return "\n".join(lines)
+
+    def _cpu_lines(self) -> list[str]:
+        """Who used the machine: the server against the browsers standing in for visitors."""
+        browsers = sum(s.browser_cpu for s in self.stats)
+        server = sum(self.server_cpu)
+        visits = sum(s.visits for s in self.stats)
+        capacity = sum(self.wall_seconds) * (os.cpu_count() or 1)
+        if not (server and browsers and visits and capacity):
+            return []
+        return [
+            f"CPU seconds: server {server:.0f} ({server / visits:.2f} a visit), browsers "
+            f"{browsers:.0f} ({browsers / visits:.2f} a visit), of the {capacity:.0f} the cores "
+            f"had in the rounds: the page times are mostly the browsers' wait for the CPU"
+            if browsers > server
+            else f"CPU seconds: server {server:.0f} ({server / visits:.2f} a visit), browsers "
+            f"{browsers:.0f}, of the {capacity:.0f} the cores had in the rounds"
+        ]
 
 
 def load_average() -> str:
@@ -387,12 +440,13 @@ def run(sessions: int = 20, rounds: int = 2, visits: int = 3, items: int = 5000,
             asyncio.run(run_round(base, 1, 1, seed))
             time.sleep(1)
             rss_start = rss_mb(proc.pid) or float("nan")
-            all_stats, peaks, ends, walls = [], [], [], []
+            all_stats, peaks, ends, walls, server_cpu = [], [], [], [], []
             for r in range(rounds):
                 sampler.mark(f"start{r}")
-                started = time.monotonic()
+                started, cpu_before = time.monotonic(), cpu_seconds(proc.pid)
                 all_stats.append(asyncio.run(run_round(base, sessions, visits, seed + r)))
                 walls.append(time.monotonic() - started)
+                server_cpu.append(cpu_seconds(proc.pid) - cpu_before)
                 time.sleep(2)  # sessions closed: let the server drop them
                 sampler.mark(f"end{r}")
                 window = sampler.between(f"start{r}", f"end{r}")
@@ -405,7 +459,7 @@ def run(sessions: int = 20, rounds: int = 2, visits: int = 3, items: int = 5000,
         if "Traceback" in log:
             all_stats[-1].errors.append("server log holds a traceback: " + log[-500:])
         return Result(sessions, rounds, visits, described, all_stats, rss_start, peaks, ends,
-                      walls, (load_before, load_average()))  # fmt: skip
+                      walls, (load_before, load_average()), server_cpu)  # fmt: skip
 
 
 def write_results(result: Result, path: Path = RESULTS) -> None:
