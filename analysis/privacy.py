@@ -128,6 +128,12 @@ def _mask_short(text: str) -> str:
     return mask_text(text)
 
 
+def forget_texts() -> None:
+    """Drop the remembered texts (unmasked originals among them): called when a snapshot has
+    been written, so a long-lived process keeps no citizen's message beyond that."""
+    _mask_short.cache_clear()
+
+
 def _mask_row(text: str | None) -> str | None:
     # Only short texts are kept, so the cache holds at most a few tens of MB whatever comes in.
     if text is not None and len(text) <= _CACHED_CHARS:

@@ -385,6 +385,8 @@ def write_snapshot_batches(
                 for leftover in (q_tmp, q_final):
                     leftover.unlink(missing_ok=True)
             raise
+        finally:
+            privacy.forget_texts()
         return SnapshotInfo(snapshot_id, final, manifest)
 
 

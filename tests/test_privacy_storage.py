@@ -337,3 +337,17 @@ def test_demo_world_stores_no_personal_data(tmp_path):
     (snap,) = (tmp_path / "data" / "snapshots").iterdir()
     text = "\n".join(m or "" for m in pq.read_table(snap / "posts.parquet")["message"].to_pylist())
     assert PERSONNUMMER_MASK in text and EMAIL_MASK in text
+
+
+def test_no_unmasked_text_is_remembered_after_a_snapshot(tmp_path):
+    """Masking remembers short texts while a snapshot is written (exports repeat templates);
+    the originals are forgotten once it is, failed or not, so a long-lived process (a host that
+    ingests) holds no citizen's message beyond that."""
+    from analysis import privacy
+
+    _ingest(tmp_path / "data", _export(tmp_path / "export", [v for _, v in VALID]))
+    assert privacy._mask_short.cache_info().currsize == 0
+    privacy._mask_row("ring 070-123 45 67")  # the cache does fill while masking
+    assert privacy._mask_short.cache_info().currsize == 1
+    privacy.forget_texts()
+    assert privacy._mask_short.cache_info().currsize == 0
