@@ -341,8 +341,9 @@ def write_snapshot_batches(
             _write_table(pages, tmp / "pages.parquet")
             _write_table(_Stream(POSTS_SCHEMA, prepared_posts(), True), tmp / "posts.parquet")
             _write_table(_Stream(REPLIES_SCHEMA, prepared_replies(), True), tmp / "replies.parquet")
-            # not overlapped: DuckDB's memory and a batch of facts are the snapshot's peak
-            _write_table(_Stream(FACTS_SCHEMA, facts()), tmp / "item_facts.parquet")
+            # overlapped too: a row group of facts is small beside DuckDB's memory
+            # (5M items: 8.1 -> 7.3 s, peak 1.29 -> 1.32 GB)
+            _write_table(_Stream(FACTS_SCHEMA, facts(), True), tmp / "item_facts.parquet")
             manifest = {
                 "schema_version": SCHEMA_VERSION,
                 "snapshot_id": snapshot_id,
