@@ -179,16 +179,23 @@ class _Stream:
     overlap: bool = False
 
 
+# Columns written with a dictionary, per file (default: every column, as Arrow does). The facts'
+# ids, times and minutes are nearly all distinct: trying a dictionary for them cost time and
+# space (5M items: 131 -> 106 MB, a third less time writing, rank ~4 % faster to read).
+_DICTIONARY = {"item_facts.parquet": ["page_id", "kind"]}
+
+
 def _write_table(table: pa.Table | _Stream, path: Path) -> None:
     """One Parquet file (zstd, row groups of ROW_GROUP rows), fsynced.
 
     A stream is written as it comes, holding at most one row group and one table of it: the file
     is the one `pq.write_table` makes of all its tables concatenated (also when `overlap`)."""
+    options = {"compression": "zstd", "use_dictionary": _DICTIONARY.get(path.name, True)}
     if isinstance(table, pa.Table):
-        pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP)
+        pq.write_table(table, path, row_group_size=ROW_GROUP, **options)
     else:
         with (
-            pq.ParquetWriter(path, table.schema, compression="zstd") as writer,
+            pq.ParquetWriter(path, table.schema, **options) as writer,
             ThreadPoolExecutor(1, thread_name_prefix="parquet-writer") as pool,
         ):
             # A row group is encoded and compressed (without the GIL) in a second thread while
