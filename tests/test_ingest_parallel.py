@@ -219,3 +219,21 @@ def test_the_duplicate_check_sorts_then_keeps_last_copies_in_first_places():
     assert keep.tolist() == [0, 3, 2] and dropped == 1
     assert graph_api._keep([pa.array(["b", "a"]), pa.array(["c"])]) == (None, 0)
     assert graph_api._keep([pa.array([], pa.string())]) == (None, 0)
+
+
+def test_the_duplicate_check_agrees_with_a_dict_on_random_ids():
+    """A dict keyed by id keeps each id where it first appeared, with its last copy's row."""
+    import random
+
+    rng = random.Random(5)
+    for _ in range(50):
+        rows = [str(rng.randrange(40)) for _ in range(rng.randrange(2, 120))]
+        cut = rng.randrange(len(rows) + 1)  # ids come in chunks (one per file)
+        expected: dict[str, int] = {}
+        for i, key in enumerate(rows):
+            expected[key] = i
+        chunks = [pa.array(rows[:cut], pa.string()), pa.array(rows[cut:], pa.string())]
+        keep, dropped = graph_api._keep(chunks)
+        got = list(range(len(rows))) if keep is None else keep.tolist()
+        assert got == list(expected.values())
+        assert dropped == len(rows) - len(expected)

@@ -120,22 +120,27 @@ def _last_copies(chunks: list[pa.Table], schema: pa.Schema, key: str) -> tuple[p
 
 def _keep(keys: list) -> tuple[np.ndarray | None, int]:
     """Which rows `_last_copies` keeps of rows with these ids (arrays, in row order): None for
-    all of them (no duplicates, the usual case), else their indices in order."""
+    all of them (no duplicates, the usual case), else their indices in order.
+
+    By sorting, not hashing: once the ids are sorted (stably, so copies stay in row order) each
+    id's copies are neighbours, the first of them its first row and the last its last. An Arrow
+    hash aggregation of 5M ids took ~1 GB at once; the sort takes less than half of that."""
     ids = pa.chunked_array(keys, pa.string())
     n = len(ids)
-    if n < 2 or not _any_repeated(ids):  # the usual case, in less than half the memory
+    if n < 2:
         return None, 0
-    order = pa.table({"k": ids, "i": pa.array(np.arange(n, dtype=np.int64))})
-    groups = order.group_by("k", use_threads=False).aggregate([("i", "min"), ("i", "max")])
-    keep = pc.take(groups["i_max"], pc.sort_indices(groups["i_min"]))
-    return keep.to_numpy(), n - len(keep)
-
-
-def _any_repeated(ids: pa.ChunkedArray) -> bool:
-    """Whether an id occurs twice: neighbours once sorted (an Arrow hash of 5M ids takes
-    ~1 GB at once, this less than half of that, and it is faster)."""
-    ordered = ids.take(pc.sort_indices(ids)).combine_chunks()
-    return pc.any(pc.equal(ordered.slice(0, len(ordered) - 1), ordered.slice(1))).as_py()
+    order = pc.sort_indices(ids)
+    ordered = ids.take(order).combine_chunks()
+    repeats = pc.equal(ordered.slice(0, n - 1), ordered.slice(1))  # row k+1 repeats row k
+    del ordered
+    if not pc.any(repeats).as_py():
+        return None, 0
+    repeats = repeats.to_numpy(zero_copy_only=False)
+    order = order.to_numpy()
+    firsts = order[np.concatenate(([True], ~repeats))]  # each id's first row, by id
+    lasts = order[np.concatenate((~repeats, [True]))]  # and its last row
+    keep = lasts[np.argsort(firsts, kind="stable")]
+    return keep, n - len(keep)
 
 
 _PACKING = pa.ipc.IpcWriteOptions(compression="zstd")
