@@ -407,13 +407,12 @@ class Result:
         capacity = sum(self.wall_seconds) * (os.cpu_count() or 1)
         if not (server and browsers and visits and capacity):
             return []
+        line = f"CPU seconds: server {server:.0f} ({server / visits:.2f} a visit), browsers "
+        if browsers <= server:
+            return [line + f"{browsers:.0f}, of the {capacity:.0f} the cores had in the rounds"]
         return [
-            f"CPU seconds: server {server:.0f} ({server / visits:.2f} a visit), browsers "
-            f"{browsers:.0f} ({browsers / visits:.2f} a visit), of the {capacity:.0f} the cores "
-            f"had in the rounds: the page times are mostly the browsers' wait for the CPU"
-            if browsers > server
-            else f"CPU seconds: server {server:.0f} ({server / visits:.2f} a visit), browsers "
-            f"{browsers:.0f}, of the {capacity:.0f} the cores had in the rounds"
+            line + f"{browsers:.0f} ({browsers / visits:.2f} a visit), of the {capacity:.0f} the "
+            "cores had in the rounds: the page times are mostly the browsers' wait for the CPU"
         ]
 
 
