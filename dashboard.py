@@ -56,9 +56,6 @@ page = st.navigation(PAGES, position="sidebar", expanded=True)
 notices = st.container()  # URL warnings land here, above the page
 try:
     src = data.source(t("generating_demo", lang))
-    if src is None:
-        st.error(t("no_data", lang))
-        st.stop()
     pinned = state.snapshot(data.snapshot_ids(src.path))
     with st.spinner(t("computing", lang)):
         ds = data.dataset(src, pinned)

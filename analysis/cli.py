@@ -45,7 +45,7 @@ def _data_dir_arg(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from analysis import options as metrics
+    from analysis import settings as metrics
 
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -106,7 +106,7 @@ def _progress(done: int, total: int, result) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis.dataset import default_data_dir
+    from analysis.datafolder import default_data_dir
     from analysis.ingest import ingest_graph_api
 
     data_dir = args.data_dir or default_data_dir()
@@ -157,9 +157,9 @@ def format_table(df) -> str:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    from analysis import metrics
-    from analysis.dataset import Dataset
-    from analysis.export import csv_cell
+    from analysis.read import metrics
+    from analysis.read.dataset import Dataset
+    from analysis.spreadsheet import csv_cell
 
     filters = metrics.Filters(
         scope=args.scope,
@@ -196,8 +196,8 @@ def _json_value(value):
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from analysis import demo
-    from analysis.dataset import default_data_dir
+    from analysis.datafolder import default_data_dir
+    from analysis.sources import demo
 
     data_dir = args.data_dir or default_data_dir()
     info = demo.write_demo(data_dir, items=args.items, seed=args.seed)
@@ -210,7 +210,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshots(args: argparse.Namespace) -> int:
-    from analysis.dataset import Dataset
+    from analysis.read.dataset import Dataset
 
     ds = Dataset(args.data_dir)
     if ds.is_empty:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis import metrics, registry
-from analysis.hours import DEFAULT_HOURS_SPEC
-from analysis.text import INTERROGATIVES, MAX_MESSAGE_CHARS
+from analysis import registry
+from analysis.hours.spec import DEFAULT_HOURS_SPEC
+from analysis.read import metrics
+from analysis.settings import TIMEZONE
+from analysis.snapshot.text import INTERROGATIVES, MAX_MESSAGE_CHARS
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,12 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Response time",
         "Första svarets tid minus inläggets tid, i minuter, på en av två klockor: väggklocka "
         "(kalendertid) eller öppettider (bara öppen tid räknas; standard "
-        f"{DEFAULT_HOURS_SPEC} Europe/Stockholm, stängt på svenska helgdagar samt midsommar-, "
+        f"{DEFAULT_HOURS_SPEC} {TIMEZONE}, stängt på svenska helgdagar samt midsommar-, "
         "jul- och nyårsafton; öppettider per sida i registret). Ett inlägg som kommer när det "
         "är stängt börjar räknas vid nästa öppning. Sommartid hanteras i lokal tid.",
         "First reply time minus item time, in minutes, on one of two clocks: wall (calendar "
         "time) or business (only opening hours count; default "
-        f"{DEFAULT_HOURS_SPEC} Europe/Stockholm, closed on Swedish public holidays and on "
+        f"{DEFAULT_HOURS_SPEC} {TIMEZONE}, closed on Swedish public holidays and on "
         "Midsummer, Christmas and New Year's Eve; per-page hours in the registry). An item "
         "that arrives when closed starts its clock at the next opening. Daylight saving time "
         "is handled in local time.",

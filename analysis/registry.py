@@ -12,12 +12,13 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from analysis.datafolder import registry_path
 from analysis.errors import InputError
-from analysis.hours import DEFAULT_HOURS_SPEC, OpeningHours
+from analysis.hours.spec import DEFAULT_HOURS_SPEC, OpeningHours
+from analysis.settings import TIMEZONE
 
-REGISTRY_FILE = "registry.csv"
 DEFAULT_SECTOR = "Övrigt"
-DEFAULT_TIMEZONE = "Europe/Stockholm"
+DEFAULT_TIMEZONE = TIMEZONE
 DEFAULT_SLA_MINUTES = 120
 COLUMNS = (
     "page_id",
@@ -50,10 +51,6 @@ class PageEntry:
         return OpeningHours.parse(
             self.opening_hours or DEFAULT_HOURS_SPEC, self.timezone or DEFAULT_TIMEZONE
         )
-
-
-def registry_path(data_dir: Path) -> Path:
-    return Path(data_dir) / REGISTRY_FILE
 
 
 def _parse_bool(value: str, path: Path, page_id: str) -> bool | None:

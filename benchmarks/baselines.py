@@ -4,7 +4,7 @@
    posts and the page replies with `pd.read_parquet`, find each item's first reply with a merge
    and a groupby, then the ranking below. The opening-hours clock is the one piece of work
    nobody would write in pandas, so the baseline is handed Svarstid's own vectorised
-   `analysis.clock.business_minutes` for free (a lower bound on what a user would write).
+   `analysis.hours.clock.business_minutes` for free (a lower bound on what a user would write).
 2. `pandas_rank`: the same ranking in pandas, but handed Svarstid's precomputed item facts
    (`item_facts.parquet`, built once at ingest): boolean masks, a groupby with median and
    quantile, the Wilson interval in numpy, a rank. This isolates the query engine.
@@ -134,7 +134,8 @@ def pandas_rank_tables(snapshot: Path, view: View, data_dir: Path | None = None)
 
 def _business(items: pd.DataFrame, data_dir: Path) -> np.ndarray:
     """Opening-hours minutes to the first reply: Svarstid's clock, one pass per schedule."""
-    from analysis.clock import DEFAULT_HOURS, business_minutes
+    from analysis.hours.clock import business_minutes
+    from analysis.hours.spec import DEFAULT_HOURS
     from analysis.registry import load_registry
 
     hours = {pid: entry.hours() for pid, entry in load_registry(data_dir).items()}

@@ -1,6 +1,6 @@
 """Write a Facebook Graph API export of a snapshot's data, fast enough for millions of items.
 
-The export has the shape `analysis.ingest.graph_api` reads and the API returns: one folder per
+The export has the shape `analysis.sources.graph_api` reads and the API returns: one folder per
 page with `page.json` and several `feed_NNN.json` files (newest posts first, `paging` links), each
 post with its comments nested under `comments.data`, and each comment with its own thread. Page
 replies to a visitor post are comments under it; page replies to a top-level comment sit in that

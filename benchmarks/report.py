@@ -352,7 +352,7 @@ def markdown(results: dict) -> str:
 
     parts += ["", "## Pipeline", ""]
     parts.append(
-        "Per size: generating the demo snapshot (`analysis.demo.write_demo`), writing it as a "
+        "Per size: generating the demo snapshot (`analysis.sources.demo.write_demo`), writing it as a "
         "Graph API export (the benchmark's own writer, not Svarstid), ingesting that export "
         "(`analysis.ingest.ingest_graph_api`: parse, validate, mask, pseudonymise, item facts, "
         "Parquet), and the agency profile's queries for the busiest page on a warm Dataset."
@@ -493,7 +493,7 @@ def markdown(results: dict) -> str:
         if p.get("page_id"):
             notes.append(f"{s['label']}: page {p['page_id']} ({p['page_inbound']:,} inbound items)")
     parts.append(
-        "Every `profile_*` function of `analysis.profile` for the page with the most inbound "
+        "Every `profile_*` function of `analysis.read.profile` for the page with the most inbound "
         "items, default filters, on a warm `Dataset`; the last row opens a fresh `Dataset` and "
         "runs them all (a first visit to the profile page)."
     )

@@ -1,6 +1,6 @@
 """The benchmark run: for each size, every step in its own subprocess, then the report.
 
-Per size: generate the demo data (analysis.demo), write it as a Graph API export and ingest it,
+Per size: generate the demo data (analysis.sources.demo), write it as a Graph API export and ingest it,
 rank it four ways (default view and one quarter, wall and business clock) in-process against the
 pandas baseline and the DuckDB floor, time the CLI against its own start-up, run an agency
 profile's queries, and (on one size) render the dashboard's start page through AppTest.

@@ -1,10 +1,10 @@
-"""A stand-in for `analysis.demo.write_demo` while that module does not exist yet.
+"""A stand-in for `analysis.sources.demo.write_demo` while that module does not exist yet.
 
 Vectorised (numpy) and seeded: N inbound items over 66 pages of very different size, visitor
 posts and comments under page posts, daytime-heavy arrival times, per-page reply rates and
 lognormal response times, a few second replies, replies stamped before their item, questions and
 messages with personal data for the masking to find. Written through `storage.write_snapshot`, so
-the snapshot is exactly what an ingest would write. Only used when `analysis.demo` is missing.
+the snapshot is exactly what an ingest would write. Only used when `analysis.sources.demo` is missing.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def raw_tables(items: int, seed: int = 42) -> tuple[pa.Table, pa.Table, pa.Table
 
 def write_synthetic(data_dir: Path, items: int, seed: int = 42):
     """Write one snapshot of `items` inbound items (like `write_demo`); returns its SnapshotInfo."""
-    from analysis.storage import write_snapshot
+    from analysis.snapshot.writer import write_snapshot
 
     pages, posts, replies = raw_tables(items, seed)
     return write_snapshot(Path(data_dir), pages, posts, replies, as_of=AS_OF, source="demo")

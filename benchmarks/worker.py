@@ -31,7 +31,7 @@ def _view(d: dict):
 
 
 def _filters(view):
-    from analysis.metrics import Filters
+    from analysis.read.metrics import Filters
 
     return Filters(clock=view.clock, since=view.since, until=view.until)
 
@@ -40,22 +40,22 @@ def _filters(view):
 
 
 def step_demo(args: dict) -> dict:
-    """Generate the synthetic dataset with analysis.demo.write_demo (or the stand-in)."""
+    """Generate the synthetic dataset with analysis.sources.demo.write_demo (or the stand-in)."""
     data_dir = Path(args["data_dir"])
     shutil.rmtree(data_dir, ignore_errors=True)
     try:
-        from analysis.demo import write_demo
+        from analysis.sources.demo import write_demo
     except ModuleNotFoundError as exc:
-        if exc.name != "analysis.demo":
+        if exc.name != "analysis.sources.demo":
             raise
         from benchmarks.synth import write_synthetic
 
-        generator = "benchmarks.synth (analysis/demo.py not there yet)"
+        generator = "benchmarks.synth (analysis/sources/demo.py not there yet)"
 
         def run():
             return write_synthetic(data_dir, args["items"])
     else:
-        generator = "analysis.demo.write_demo"
+        generator = "analysis.sources.demo.write_demo"
 
         def run():
             return write_demo(data_dir, items=args["items"])
@@ -128,8 +128,8 @@ def step_rank(args: dict) -> dict:
     """Svarstid's rank against the pandas baseline and the DuckDB floor, per view."""
     import pandas as pd
 
-    from analysis import metrics
-    from analysis.dataset import Dataset
+    from analysis.read import metrics
+    from analysis.read.dataset import Dataset
     from benchmarks.baselines import compare, duckdb_floor, pandas_rank, pandas_rank_tables
 
     data_dir, snapshot = Path(args["data_dir"]), Path(args["snapshot"])
@@ -198,8 +198,8 @@ def step_rank_memory(args: dict) -> dict:
     `step_rank` also runs the pandas baselines, whose peaks would be counted as Svarstid's; the
     parent reads this process's peak RSS (interpreter and imports included) from wait4.
     """
-    from analysis import metrics
-    from analysis.dataset import Dataset
+    from analysis.read import metrics
+    from analysis.read.dataset import Dataset
 
     data_dir = Path(args["data_dir"])
     start = time.perf_counter()
@@ -215,15 +215,15 @@ def step_rank_memory(args: dict) -> dict:
 
 
 def step_profile(args: dict) -> dict:
-    """Every `profile_*` query of analysis.profile for the busiest page."""
+    """Every `profile_*` query of analysis.read.profile for the busiest page."""
     try:
-        from analysis import profile
+        from analysis.read import profile
     except ModuleNotFoundError as exc:
-        if exc.name != "analysis.profile":
+        if exc.name != "analysis.read.profile":
             raise
-        return {"skipped": "analysis/profile.py is not there yet"}
-    from analysis import metrics
-    from analysis.dataset import Dataset
+        return {"skipped": "analysis/read/profile.py is not there yet"}
+    from analysis.read import metrics
+    from analysis.read.dataset import Dataset
 
     data_dir = Path(args["data_dir"])
     repeats = args["repeats"]
@@ -297,7 +297,7 @@ def step_dashboard(args: dict) -> dict:
     if widget is None:
         out["filter_note"] = f"no widget with key {CLOCK_WIDGET!r} on the start page"
     else:
-        from analysis.options import CLOCKS
+        from analysis.settings import CLOCKS
 
         other = next(c for c in CLOCKS if c != widget.value)  # options holds the labels
         change, _, _ = timed(lambda: widget.set_value(other).run())

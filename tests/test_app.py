@@ -18,10 +18,10 @@ from streamlit.testing.v1 import AppTest
 
 import analysis
 from analysis import methodology
-from analysis.dataset import Dataset
-from analysis.ingest import graph_api
-from analysis.metrics import RANK_COLUMNS
-from analysis.storage import write_snapshot
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import RANK_COLUMNS
+from analysis.snapshot.writer import write_snapshot
+from analysis.sources import graph_api
 from tests.conftest import APP_TEXTS, build_app_export
 from ui import i18n, tables
 
@@ -322,7 +322,7 @@ def test_methodology_renders_the_code_definitions(app_env):
 
 
 def _write_demo(data_dir: Path, items=None, seed=None):
-    """A stand-in for analysis.demo.write_demo: the seeded world, labelled as demo data."""
+    """A stand-in for analysis.sources.demo.write_demo: the seeded world, labelled as demo data."""
     export = build_app_export(Path(data_dir).parent / "demo-export", seed or 7)
     pages, posts, replies = graph_api.parse_paths([export]).tables()
     return write_snapshot(
@@ -333,9 +333,9 @@ def _write_demo(data_dir: Path, items=None, seed=None):
 
 @pytest.fixture
 def fake_demo(monkeypatch):
-    module = types.ModuleType("analysis.demo")
+    module = types.ModuleType("analysis.sources.demo")
     module.write_demo = _write_demo
-    monkeypatch.setitem(sys.modules, "analysis.demo", module)
+    monkeypatch.setitem(sys.modules, "analysis.sources.demo", module)
     monkeypatch.setattr(analysis, "demo", module, raising=False)
     return module
 
@@ -348,15 +348,6 @@ def test_an_empty_data_folder_shows_the_labelled_demo(tmp_path, monkeypatch, fak
     no_errors(at)
     assert any("Syntetiska demodata" in w.value for w in at.warning), "labelled on every page"
     assert (data_dir / "demo" / "snapshots").is_dir(), "generated once, beside the data"
-
-
-def test_no_data_and_no_generator_is_a_clear_message(tmp_path, monkeypatch):
-    monkeypatch.setenv("SVARSTID_DATA_DIR", str(tmp_path / "nothing"))
-    monkeypatch.setitem(sys.modules, "analysis.demo", None)  # import fails
-    monkeypatch.delattr(analysis, "demo", raising=False)
-    at = start()
-    assert not at.exception
-    assert at.error and "python -m analysis demo" in at.error[0].value
 
 
 # -- strings, formats and downloads (no AppTest needed) -------------------------------------------
@@ -373,7 +364,7 @@ def test_every_string_key_used_exists_in_both_languages():
 
 
 def test_ranking_downloads(app_data):
-    from analysis.metrics import Filters, rank
+    from analysis.read.metrics import Filters, rank
 
     ranking = rank(Dataset(app_data), Filters())
     header = tables.ranking_csv(ranking).decode().splitlines()[0]

@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import metrics
-from analysis.dataset import Dataset
 from analysis.ingest import ingest_graph_api
+from analysis.read import metrics
+from analysis.read.dataset import Dataset
 from benchmarks import report
 from benchmarks.baselines import (
     Mismatch,

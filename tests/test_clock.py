@@ -8,14 +8,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from analysis.clock import (
-    DEFAULT_HOURS,
-    OpeningHours,
-    business_minutes,
-    closed_days,
-    is_open,
-    wall_minutes,
-)
+from analysis.hours.clock import business_minutes, closed_days, is_open, wall_minutes
+from analysis.hours.spec import DEFAULT_HOURS, OpeningHours
 
 STHLM = ZoneInfo("Europe/Stockholm")
 

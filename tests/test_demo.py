@@ -16,13 +16,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import demo, privacy
 from analysis.cli import main
-from analysis.dataset import Dataset
+from analysis.datafolder import list_snapshots, read_manifest
 from analysis.errors import DataDirError, InputError
-from analysis.metrics import Filters, rank
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import Filters, rank
 from analysis.registry import load_registry
-from analysis.storage import list_snapshots, read_manifest
+from analysis.snapshot import privacy
+from analysis.sources import demo
 
 JANUARY = {"since": date(2017, 1, 1), "until": date(2017, 1, 31)}
 YEAR = {"since": date(2016, 7, 1), "until": date(2017, 6, 30)}

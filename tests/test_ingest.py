@@ -10,8 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.cli import main
-from analysis.dataset import Dataset
-from analysis.metrics import Filters, rank
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import Filters, rank
 from tests.conftest import AS_OF, PAGE_A
 from tests.graph_export import node, write_page
 

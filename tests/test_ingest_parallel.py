@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from analysis.errors import InputError
-from analysis.ingest import graph_api
+from analysis.sources import graph_api
 from tests.graph_export import node, write_page
 
 
@@ -187,7 +187,7 @@ def test_the_ingest_writes_what_write_snapshot_writes_of_the_tables(tmp_path, mo
     import pyarrow.parquet as pq
 
     from analysis.ingest import ingest_graph_api
-    from analysis.storage import write_snapshot
+    from analysis.snapshot.writer import write_snapshot
     from tests.conftest import AS_OF
 
     monkeypatch.setattr(graph_api, "BATCH_ROWS", 9)

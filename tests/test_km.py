@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pyarrow as pa
 import pytest
 
-from analysis import storage
-from analysis.dataset import Dataset
-from analysis.metrics import Filters, rank
+from analysis import contract
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import Filters, rank
+from analysis.snapshot import writer
 
 AS_OF = datetime(2017, 2, 1, tzinfo=UTC)
 
@@ -72,19 +73,19 @@ def build(folder, seed: int, max_delay: int):
     data = folder / "data"
     pages = pa.Table.from_pylist(
         [{"page_id": f"p{p}", "page_name": f"Sida {p}"} for p in range(5)],
-        schema=storage.PAGES_SCHEMA,
+        schema=writer.PAGES_SCHEMA,
     )
     cols = list(zip(*posts, strict=True))
     raw_posts = pa.table(
-        [pa.array(c, f.type) for c, f in zip(cols, storage.RAW_POSTS_SCHEMA, strict=True)],
-        schema=storage.RAW_POSTS_SCHEMA,
+        [pa.array(c, f.type) for c, f in zip(cols, contract.RAW_POSTS_SCHEMA, strict=True)],
+        schema=contract.RAW_POSTS_SCHEMA,
     )
     cols = list(zip(*replies, strict=True))
     raw_replies = pa.table(
-        [pa.array(c, f.type) for c, f in zip(cols, storage.REPLIES_SCHEMA, strict=True)],
-        schema=storage.REPLIES_SCHEMA,
+        [pa.array(c, f.type) for c, f in zip(cols, writer.REPLIES_SCHEMA, strict=True)],
+        schema=writer.REPLIES_SCHEMA,
     )
-    storage.write_snapshot(data, pages, raw_posts, raw_replies, as_of=AS_OF, source="test")
+    writer.write_snapshot(data, pages, raw_posts, raw_replies, as_of=AS_OF, source="test")
     return data, expected
 
 
@@ -152,20 +153,20 @@ def test_quantiles_at_the_edges(tmp_path):
             at = created + timedelta(minutes=minutes)
             replies.append((f"{item}_r", page, item, at, "Svar"))
     pages = pa.Table.from_pylist(
-        [{"page_id": p, "page_name": p} for p in delays], schema=storage.PAGES_SCHEMA
+        [{"page_id": p, "page_name": p} for p in delays], schema=writer.PAGES_SCHEMA
     )
     raw_posts = pa.table(
-        [pa.array(c, f.type) for c, f in zip(zip(*posts, strict=True), storage.RAW_POSTS_SCHEMA,
+        [pa.array(c, f.type) for c, f in zip(zip(*posts, strict=True), contract.RAW_POSTS_SCHEMA,
                                                strict=True)],
-        schema=storage.RAW_POSTS_SCHEMA,
+        schema=contract.RAW_POSTS_SCHEMA,
     )  # fmt: skip
     raw_replies = pa.table(
-        [pa.array(c, f.type) for c, f in zip(zip(*replies, strict=True), storage.REPLIES_SCHEMA,
+        [pa.array(c, f.type) for c, f in zip(zip(*replies, strict=True), writer.REPLIES_SCHEMA,
                                                strict=True)],
-        schema=storage.REPLIES_SCHEMA,
+        schema=writer.REPLIES_SCHEMA,
     )  # fmt: skip
     data = tmp_path / "data"
-    storage.write_snapshot(data, pages, raw_posts, raw_replies, as_of=AS_OF, source="test")
+    writer.write_snapshot(data, pages, raw_posts, raw_replies, as_of=AS_OF, source="test")
     df = rank(Dataset(data), Filters(min_items=1)).set_index("page_id")
     for page, values in delays.items():
         assert df.loc[page, "median_response_min"] == pytest.approx(quantile(values, 0.5)), page

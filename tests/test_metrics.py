@@ -10,8 +10,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analysis.dataset import Dataset
-from analysis.metrics import FilterError, Filters, rank
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import FilterError, Filters, rank
 from tests.conftest import PAGE_A, PAGE_B, PAGE_C
 
 

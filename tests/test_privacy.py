@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from analysis.errors import DataDirError
-from analysis.privacy import (
+from analysis.snapshot.privacy import (
     EMAIL_MASK,
     PERSONNUMMER_MASK,
     PHONE_MASK,
@@ -244,7 +244,7 @@ def test_load_or_create_key_reads_an_existing_key_and_rejects_a_bad_one(tmp_path
 def test_mask_messages_gives_the_same_when_its_cache_is_warm():
     """Short texts are masked once and remembered; long ones are masked every time. Both give
     exactly `mask_text`, batch after batch."""
-    from analysis import privacy
+    from analysis.snapshot import privacy
 
     long_texts = [t + " " + "x" * privacy._CACHED_CHARS for t in ALL_TEXTS if t]
     values = pa.array(ALL_TEXTS + long_texts)

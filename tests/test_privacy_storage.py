@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.cli import main
-from analysis.privacy import EMAIL_MASK, PERSONNUMMER_MASK, PHONE_MASK
+from analysis.snapshot.privacy import EMAIL_MASK, PERSONNUMMER_MASK, PHONE_MASK
 from tests.graph_export import node, write_page
 
 PAGE = "910"
@@ -300,7 +300,7 @@ ID_COLUMNS = ("post_id", "page_id", "parent_id", "item_id", "reply_id", "author_
 
 
 def find_pii(text: str) -> list[str]:
-    """An independent, looser detector (no shared code with analysis/privacy.py)."""
+    """An independent, looser detector (no shared code with analysis/snapshot/privacy.py)."""
     hits = []
     for m in _PNR.finditer(text):
         ten = (m[1] + m[2])[-10:]
@@ -322,7 +322,7 @@ def test_independent_detector_agrees_on_the_tables_above():
 
 
 def test_demo_world_stores_no_personal_data(tmp_path):
-    demo = pytest.importorskip("analysis.demo")
+    demo = pytest.importorskip("analysis.sources.demo")
     info = demo.write_demo(tmp_path / "data", items=5000)
     assert info.manifest["source"] == "demo"
     leaks = [
@@ -343,7 +343,7 @@ def test_no_unmasked_text_is_remembered_after_a_snapshot(tmp_path):
     """Masking remembers short texts while a snapshot is written (exports repeat templates);
     the originals are forgotten once it is, failed or not, so a long-lived process (a host that
     ingests) holds no citizen's message beyond that."""
-    from analysis import privacy
+    from analysis.snapshot import privacy
 
     _ingest(tmp_path / "data", _export(tmp_path / "export", [v for _, v in VALID]))
     assert privacy._mask_short.cache_info().currsize == 0

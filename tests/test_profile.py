@@ -1,4 +1,4 @@
-"""analysis/profile.py: the profile and compare marts, worked out by hand on the study export
+"""analysis/read/profile.py: the profile and compare marts, worked out by hand on the study export
 (see conftest.build_study_export), plus the seeded app world for the weekly shapes.
 
 Times in the export are UTC; Stockholm is UTC+1 in January.
@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import profile, sql
-from analysis.dataset import Dataset
-from analysis.metrics import FilterError, Filters, rank
+from analysis.read import profile, sql
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import FilterError, Filters, rank
 from tests.conftest import PAGE_A, PAGE_B, PAGE_C
 
 MARTS = (

@@ -21,13 +21,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import storage
+from analysis import datafolder
 from analysis.cli import main
-from analysis.dataset import Dataset
 from analysis.errors import DataDirError
 from analysis.ingest import ingest_graph_api
-from analysis.metrics import Filters, rank
-from analysis.privacy import EMAIL_MASK, PERSONNUMMER_MASK, PHONE_MASK
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import Filters, rank
+from analysis.snapshot import writer
+from analysis.snapshot.privacy import EMAIL_MASK, PERSONNUMMER_MASK, PHONE_MASK
 from tests.conftest import AS_OF
 from tests.graph_export import node, write_page
 from tests.test_ingest import tree_digest
@@ -44,7 +45,7 @@ def cli_ingest(data_dir: Path, *paths: Path, extra: tuple[str, ...] = ()) -> int
 
 def new_snapshots(data_dir: Path, before: dict[str, str]) -> list[Path]:
     old = {Path(k).parts[1] for k in before if k.startswith("snapshots/")}
-    return [p for p in storage.list_snapshots(data_dir) if p.name not in old]
+    return [p for p in datafolder.list_snapshots(data_dir) if p.name not in old]
 
 
 def assert_unchanged(data_dir: Path, before: dict[str, str]) -> None:
@@ -322,7 +323,7 @@ DAMAGE = [_truncate, _garbage, _empty, _delete]
 @pytest.mark.parametrize("damage", DAMAGE, ids=lambda f: f.__name__[1:])
 @pytest.mark.parametrize("table", ["pages", "posts", "replies", "item_facts"])
 def test_damaged_parquet_is_named(study_data, table, damage, capsys):
-    (snap,) = storage.list_snapshots(study_data)
+    (snap,) = datafolder.list_snapshots(study_data)
     target = snap / f"{table}.parquet"
     damage(target)
     with pytest.raises(DataDirError, match=str(target).replace(".", r"\.")):
@@ -341,7 +342,7 @@ def test_damaged_parquet_is_named(study_data, table, damage, capsys):
     ids=["missing", "empty", "truncated", "list", "no-keys", "bad-date", "not-utf8"],
 )  # fmt: skip
 def test_damaged_manifest_is_named(study_data, content, capsys):
-    (snap,) = storage.list_snapshots(study_data)
+    (snap,) = datafolder.list_snapshots(study_data)
     manifest = snap / "manifest.json"
     if content is None:
         manifest.unlink()
@@ -356,7 +357,7 @@ def test_damaged_manifest_is_named(study_data, content, capsys):
 
 
 def test_damaged_data_pages_are_named(study_data, capsys):
-    (snap,) = storage.list_snapshots(study_data)
+    (snap,) = datafolder.list_snapshots(study_data)
     target = snap / "item_facts.parquet"
     data = bytearray(target.read_bytes())
     footer = pq.read_metadata(target).serialized_size + 8
@@ -454,16 +455,16 @@ def _check_consistent(data_dir: Path, before: dict[str, str], old: set[str]) -> 
     assert_unchanged(data_dir, before)
     ds = Dataset(data_dir)
     rank(ds, Filters(min_items=0))
-    new = [p for p in storage.list_snapshots(data_dir) if p.name not in old]
+    new = [p for p in datafolder.list_snapshots(data_dir) if p.name not in old]
     assert len(new) <= 1
     for snap in new:  # a visible snapshot is a whole snapshot
         manifest = json.loads((snap / "manifest.json").read_text("utf-8"))
         assert manifest["counts"]["inbound_items"] == 30_000
-        for table in storage.TABLES:
+        for table in datafolder.TABLES:
             pq.read_table(snap / f"{table}.parquet")
     # Nothing but snapshots and hidden folders in snapshots/.
     for p in (data_dir / "snapshots").iterdir():
-        assert p.name.startswith(".") or storage.SNAPSHOT_NAME.match(p.name), p
+        assert p.name.startswith(".") or datafolder.SNAPSHOT_NAME.match(p.name), p
     return new
 
 
@@ -472,7 +473,7 @@ def test_kill_9_at_any_point_leaves_a_consistent_data_folder(base_data, big_expo
     # Time one whole ingest here: when its temporary folder appears, when the snapshot does.
     timing = tmp_path / "timing"
     shutil.copytree(base_data, timing)
-    old = {p.name for p in storage.list_snapshots(timing)}
+    old = {p.name for p in datafolder.list_snapshots(timing)}
     started = time.monotonic()
     proc = _spawn_ingest(timing, big_export)
     t_tmp = t_done = None
@@ -480,7 +481,7 @@ def test_kill_9_at_any_point_leaves_a_consistent_data_folder(base_data, big_expo
         now = time.monotonic() - started
         if t_tmp is None and _has_tmp(timing):
             t_tmp = now
-        if t_done is None and any(p.name not in old for p in storage.list_snapshots(timing)):
+        if t_done is None and any(p.name not in old for p in datafolder.list_snapshots(timing)):
             t_done = now
         time.sleep(0.001)
     _out, err = proc.communicate(timeout=300)
@@ -499,7 +500,7 @@ def test_kill_9_at_any_point_leaves_a_consistent_data_folder(base_data, big_expo
         data = tmp_path / f"kill{i}"
         shutil.copytree(base_data, data)
         before = tree_digest(data)
-        old = {p.name for p in storage.list_snapshots(data)}
+        old = {p.name for p in datafolder.list_snapshots(data)}
         proc = _spawn_ingest(data, big_export)
         _kill_when(proc, data, when)
         assert proc.returncode == -signal.SIGKILL or proc.returncode == 0
@@ -526,7 +527,7 @@ def test_kill_9_at_any_point_leaves_a_consistent_data_folder(base_data, big_expo
 @pytest.mark.slow
 def test_two_ingests_at_once_one_refused_or_both_serialised(base_data, big_export):
     before = tree_digest(base_data)
-    old = {p.name for p in storage.list_snapshots(base_data)}
+    old = {p.name for p in datafolder.list_snapshots(base_data)}
     results = []
     for _ in range(2):
         procs = [_spawn_ingest(base_data, big_export) for _ in range(2)]
@@ -543,7 +544,7 @@ def test_two_ingests_at_once_one_refused_or_both_serialised(base_data, big_expor
     succeeded = sum(rc == 0 for rc, _, _ in results)
     assert succeeded >= 2  # at least one of each pair
     assert_unchanged(base_data, before)
-    new = [p for p in storage.list_snapshots(base_data) if p.name not in old]
+    new = [p for p in datafolder.list_snapshots(base_data) if p.name not in old]
     assert len(new) == succeeded
     assert not _tmp_folders(base_data)
     ds = Dataset(base_data)
@@ -556,7 +557,7 @@ def test_two_ingests_at_once_one_refused_or_both_serialised(base_data, big_expor
 def test_interrupted_ingest_reports_nothing_written(study_data, study_export, monkeypatch, capsys):
     """Ctrl-C in the middle of writing: exit 130, the message, and nothing half-written."""
     before = tree_digest(study_data)
-    real = storage._write_table
+    real = writer._write_table
     calls = []
 
     def interrupted(table, path):
@@ -565,7 +566,7 @@ def test_interrupted_ingest_reports_nothing_written(study_data, study_export, mo
             raise KeyboardInterrupt
         return real(table, path)
 
-    monkeypatch.setattr(storage, "_write_table", interrupted)
+    monkeypatch.setattr(writer, "_write_table", interrupted)
     capsys.readouterr()
     assert cli_ingest(study_data, study_export) == 130
     assert "nothing was written" in capsys.readouterr().err

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import metrics
 from analysis.cli import main
-from analysis.dataset import Dataset
 from analysis.errors import DataDirError, SvarstidError
-from analysis.metrics import FilterError, Filters, rank
+from analysis.read import metrics
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import FilterError, Filters, rank
 
 REPO = Path(__file__).resolve().parent.parent
 APP_DIRS = ("analysis", "pages", "views", "ui")
@@ -243,7 +243,7 @@ def test_a_snapshot_pin_that_sorts_after_every_snapshot_is_refused(study_data):
 
 @pytest.mark.parametrize("entity", HOSTILE, ids=lambda s: repr(s[:20]))
 def test_hostile_page_or_agency_ids_are_refused_by_the_profile(study_data, entity):
-    profile = pytest.importorskip("analysis.profile")
+    profile = pytest.importorskip("analysis.read.profile")
     ds = Dataset(study_data)
     functions = [
         getattr(profile, name)

@@ -7,19 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from analysis import storage
+from analysis import datafolder
 from analysis.cli import main
-from analysis.dataset import Dataset
 from analysis.errors import BusyError, DataDirError, InputError
 from analysis.ingest import ingest_graph_api
+from analysis.read.dataset import Dataset
 from analysis.registry import load_registry
+from analysis.snapshot import writer
 from tests.conftest import AS_OF
 from tests.test_ingest import tree_digest
 
 
 def test_snapshot_layout_and_manifest(study_data):
-    (snap,) = storage.list_snapshots(study_data)
-    assert storage.SNAPSHOT_NAME.match(snap.name) and snap.name.startswith("20170131T120000Z_")
+    (snap,) = datafolder.list_snapshots(study_data)
+    assert datafolder.SNAPSHOT_NAME.match(snap.name) and snap.name.startswith("20170131T120000Z_")
     assert sorted(p.name for p in snap.iterdir()) == [
         "item_facts.parquet", "manifest.json", "pages.parquet", "posts.parquet", "replies.parquet",
     ]  # fmt: skip
@@ -39,8 +40,8 @@ def test_failure_mid_write_leaves_no_partial_snapshot(study_data, study_export, 
             raise OSError("disk full")
         return real_write(table, path)
 
-    real_write = storage._write_table
-    monkeypatch.setattr(storage, "_write_table", failing_write)
+    real_write = writer._write_table
+    monkeypatch.setattr(writer, "_write_table", failing_write)
     with pytest.raises(OSError):
         ingest_graph_api(study_data, [study_export], as_of=AS_OF)
     assert tree_digest(study_data) == before
@@ -48,12 +49,12 @@ def test_failure_mid_write_leaves_no_partial_snapshot(study_data, study_export, 
 
 
 def test_a_second_ingest_at_the_same_time_is_refused(study_data, study_export, capsys):
-    with storage.ingest_lock(study_data):
+    with writer.ingest_lock(study_data):
         with pytest.raises(BusyError):
             ingest_graph_api(study_data, [study_export], as_of=AS_OF)
         assert main(["ingest", "graph-api", "--data-dir", str(study_data), str(study_export)]) == 2
     assert "another ingest" in capsys.readouterr().err
-    assert len(storage.list_snapshots(study_data)) == 1
+    assert len(datafolder.list_snapshots(study_data)) == 1
 
 
 def test_leftover_temporary_folder_is_invisible_and_cleaned(study_data, study_export):
@@ -64,7 +65,7 @@ def test_leftover_temporary_folder_is_invisible_and_cleaned(study_data, study_ex
 
 
 def test_corrupt_parquet_names_the_file(study_data, capsys):
-    (snap,) = storage.list_snapshots(study_data)
+    (snap,) = datafolder.list_snapshots(study_data)
     (snap / "posts.parquet").write_bytes(b"PAR1 this is not parquet")
     with pytest.raises(DataDirError, match=r"posts\.parquet"):
         Dataset(study_data)
@@ -113,17 +114,17 @@ def test_registry_defaults_fill_in_missing_pages(study_data):
 
 
 def _tables(export: Path):
-    from analysis.ingest import graph_api
+    from analysis.sources import graph_api
 
     return graph_api.parse_paths([export]).tables()
 
 
 def test_quarantine_is_written_with_its_snapshot(study_data, study_export):
     pages, posts, replies = _tables(study_export)
-    info = storage.write_snapshot(
+    info = writer.write_snapshot(
         study_data, pages, posts, replies, as_of=AS_OF, source="test", quarantine='{"a": 1}\n'
     )
-    path = storage.quarantine_path(study_data, info.snapshot_id)
+    path = datafolder.quarantine_path(study_data, info.snapshot_id)
     assert path.read_text("utf-8") == '{"a": 1}\n'
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
 
@@ -133,16 +134,16 @@ def test_failure_before_the_snapshot_rename_leaves_no_quarantine(
 ):
     pages, posts, replies = _tables(study_export)
     before = tree_digest(study_data)
-    real_rename = storage.os.rename
+    real_rename = writer.os.rename
 
     def rename(src, dst):
         if Path(src).parent.name == "snapshots":  # the snapshot's own rename
             raise OSError("power cut")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(storage.os, "rename", rename)
+    monkeypatch.setattr(writer.os, "rename", rename)
     with pytest.raises(OSError, match="power cut"):
-        storage.write_snapshot(
+        writer.write_snapshot(
             study_data, pages, posts, replies, as_of=AS_OF, source="test", quarantine="x\n"
         )
     after = tree_digest(study_data)
@@ -151,12 +152,12 @@ def test_failure_before_the_snapshot_rename_leaves_no_quarantine(
 
 def test_quarantine_left_by_a_killed_ingest_is_cleaned(study_data, study_export):
     """kill -9 between the two renames leaves a quarantine file without a snapshot."""
-    (kept,) = storage.list_snapshots(study_data)
-    q = study_data / storage.QUARANTINE
+    (kept,) = datafolder.list_snapshots(study_data)
+    q = datafolder.quarantine_dir(study_data)
     q.mkdir()
-    keep = storage.quarantine_path(study_data, kept.name)
+    keep = datafolder.quarantine_path(study_data, kept.name)
     keep.write_text("kept\n", "utf-8")
-    orphan = storage.quarantine_path(study_data, "20170201T000000Z_20261201T000000Z_abcdef")
+    orphan = datafolder.quarantine_path(study_data, "20170201T000000Z_20261201T000000Z_abcdef")
     orphan.write_text("orphan\n", "utf-8")
     (q / ".tmp-20170201T000000Z_20261201T000000Z_abcdef").write_text("half", "utf-8")
     (q / "notes.txt").write_text("somebody's own file\n", "utf-8")
@@ -173,7 +174,7 @@ def test_an_ingest_in_another_process_is_refused_while_the_lock_is_held(
     import sys
 
     before = tree_digest(study_data)
-    with storage.ingest_lock(study_data):
+    with writer.ingest_lock(study_data):
         run = subprocess.run(
             [sys.executable, "-m", "analysis", "ingest", "graph-api", "--data-dir",
              str(study_data), "--as-of", "2017-03-01T00:00:00Z", str(study_export)],
@@ -194,11 +195,11 @@ def test_a_stream_is_the_file_of_its_tables_concatenated(tmp_path, monkeypatch, 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    monkeypatch.setattr(storage, "ROW_GROUP", 7)
+    monkeypatch.setattr(writer, "ROW_GROUP", 7)
     schema = pa.schema([("n", pa.int64())])
     parts = [pa.table({"n": list(range(a, a + k))}, schema=schema) for a, k in ((0, 5), (5, 9))]
     path = tmp_path / "t.parquet"
-    storage._write_table(storage._Stream(schema, iter(parts), overlap), path)
+    writer._write_table(writer._Stream(schema, iter(parts), overlap), path)
     meta = pq.ParquetFile(path).metadata
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [7, 7]
     assert pq.read_table(path)["n"].to_pylist() == list(range(14))
@@ -208,4 +209,4 @@ def test_a_stream_is_the_file_of_its_tables_concatenated(tmp_path, monkeypatch, 
         yield pa.table({"n": ["not a number"] * 9})  # the writer refuses another schema
 
     with pytest.raises((ValueError, pa.ArrowInvalid)):
-        storage._write_table(storage._Stream(schema, broken(), overlap), tmp_path / "u.parquet")
+        writer._write_table(writer._Stream(schema, broken(), overlap), tmp_path / "u.parquet")

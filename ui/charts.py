@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from analysis.profile import RESPONSE_EDGES
+from analysis.read.profile import RESPONSE_EDGES
 from ui import format, theme
 from ui.i18n import t
 

@@ -1,7 +1,7 @@
 """The filter widgets the pages share, each one kept in the address by ui.state.
 
 `filters()` draws period, scope, clock, level (and sector) in the sidebar and returns the
-`analysis.metrics.Filters` to compute with, plus a one-line description of the view.
+`analysis.read.metrics.Filters` to compute with, plus a one-line description of the view.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analysis import profile
-from analysis.dataset import Dataset
-from analysis.metrics import Filters
-from analysis.options import CLOCKS, LEVELS, SCOPES
+from analysis.read import profile
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import Filters
+from analysis.settings import CLOCKS, LEVELS, SCOPES, STUDY_MONTH
 from ui import data, format, state
 from ui.i18n import t
 
@@ -48,8 +48,8 @@ def filters(ds: Dataset, lang: str, sector: bool = False) -> View:
         "period", [*presets, CUSTOM], "all", side.selectbox, t("period", lang), labels.__getitem__
     )
     if key == CUSTOM:
-        since = state.day("since", first or profile.STUDY_MONTH, side.date_input, t("since", lang))
-        until = state.day("until", last or profile.STUDY_MONTH, side.date_input, t("until", lang))
+        since = state.day("since", first or STUDY_MONTH[0], side.date_input, t("since", lang))
+        until = state.day("until", last or STUDY_MONTH[0], side.date_input, t("until", lang))
         if since > until:
             since, until = until, since
         label = f"{format.day(since, lang)}–{format.day(until, lang)}"

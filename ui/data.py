@@ -21,13 +21,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analysis import metrics, profile
-from analysis.dataset import Dataset, default_data_dir
-from analysis.layout import list_snapshots
-from analysis.registry import registry_path
+from analysis.datafolder import (
+    data_version,
+    default_data_dir,
+    demo_dir,
+    demo_lock_path,
+    list_snapshots,
+)
+from analysis.read import metrics, profile
+from analysis.read.dataset import Dataset
 
-DEMO_FOLDER = "demo"
-DEMO_LOCK = ".demo.lock"
 RESULT_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
 DATASET_KEY = "_svarstid_dataset"
 
@@ -38,14 +41,6 @@ class Source:
 
     path: Path
     generated_demo: bool
-
-
-def data_version(path: Path, snapshot: str | None = None) -> str:
-    """Cheap to compute on every run: snapshot folder names and the registry's mtime."""
-    names = ",".join(p.name for p in list_snapshots(path, upto=snapshot))
-    reg = registry_path(path)
-    mtime = reg.stat().st_mtime_ns if reg.exists() else 0
-    return f"{names}|{mtime}"
 
 
 def snapshot_ids(path: Path) -> list[str]:
@@ -60,8 +55,8 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK)
 
 
-def source(spinner_text: str) -> Source | None:
-    """The folder to show: the data folder, else its demo (generated once), else None."""
+def source(spinner_text: str) -> Source:
+    """The folder to show: the data folder, else its demo (generated once)."""
     try:  # root-level secrets become environment variables (Streamlit Community Cloud)
         st.secrets.load_if_toml_exists()
     except Exception:  # a broken secrets file must not stop the dashboard
@@ -70,20 +65,17 @@ def source(spinner_text: str) -> Source | None:
     if list_snapshots(base):
         return Source(base, False)
     parent = base if _writable(base) else Path(tempfile.gettempdir()) / "svarstid"
-    demo_dir = parent / DEMO_FOLDER
-    if list_snapshots(demo_dir):
-        return Source(demo_dir, True)
-    try:
-        from analysis import demo  # written by another engineer; may be missing in a checkout
-    except ImportError:
-        return None
+    demo_folder = demo_dir(parent)
+    if list_snapshots(demo_folder):
+        return Source(demo_folder, True)
+    from analysis.sources import demo  # numpy and the generator load only when a demo is made
     parent.mkdir(parents=True, exist_ok=True)
     with st.spinner(spinner_text, show_time=True):
-        with (parent / DEMO_LOCK).open("a+") as lock:
+        with demo_lock_path(parent).open("a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # a second session waits here, then finds the data
-            if not list_snapshots(demo_dir):
-                demo.write_demo(demo_dir)
-    return Source(demo_dir, True)
+            if not list_snapshots(demo_folder):
+                demo.write_demo(demo_folder)
+    return Source(demo_folder, True)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -129,24 +121,25 @@ def coverage(ds: Dataset) -> pd.DataFrame:
     return _coverage(ds, key(ds))
 
 
+# The marts a page may ask for by name, each with the function that runs it.
+MARTS = {
+    "profile_weekly": profile.profile_weekly,
+    "profile_distribution": profile.profile_distribution,
+    "profile_heatmap": profile.profile_heatmap,
+    "profile_backlog": profile.profile_backlog,
+    "profile_slowest": profile.profile_slowest,
+    "profile_unanswered": profile.profile_unanswered,
+    "profile_activity": profile.profile_activity,
+}
+
+
 @st.cache_data(**RESULT_CACHE)
 def _mart(_ds: Dataset, data_key: str, name: str, filters: metrics.Filters, ids: tuple) -> object:
-    return getattr(profile, name)(_ds, filters, list(ids))
-
-
-MARTS = (
-    "profile_weekly",
-    "profile_distribution",
-    "profile_heatmap",
-    "profile_backlog",
-    "profile_slowest",
-    "profile_unanswered",
-    "profile_activity",
-)
+    return MARTS[name](_ds, filters, list(ids))
 
 
 def mart(ds: Dataset, name: str, filters: metrics.Filters, ids) -> pd.DataFrame:
-    """One of the profile marts (analysis/profile.py) for the given pages or agencies."""
+    """One of the profile marts (analysis/read/profile.py) for the given pages or agencies."""
     if name not in MARTS:
         raise KeyError(name)
     return _mart(ds, key(ds), name, filters, tuple(ids))

@@ -15,8 +15,9 @@ from babel.core import Locale
 from babel.dates import format_date, format_datetime, get_day_names
 from babel.numbers import NumberPattern, parse_pattern
 
+from analysis.settings import TIMEZONE
+
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
-TIMEZONE = "Europe/Stockholm"
 DASH = "–"  # shown where a value is undefined (no items, nothing answered)
 
 

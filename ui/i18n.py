@@ -33,12 +33,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Inga ögonblicksbilder i datamappen: skapar syntetiska demodata (en gång) …",
         "No snapshots in the data folder: generating synthetic demo data (once) …",
     ),
-    "no_data": (
-        "Det finns inga data att visa. Läs in en export med `python -m analysis ingest "
-        "graph-api` eller skapa demodata med `python -m analysis demo`.",
-        "There is no data to show. Ingest an export with `python -m analysis ingest "
-        "graph-api` or create demo data with `python -m analysis demo`.",
-    ),
     "data_error": (
         "Datamappen kunde inte läsas. Kontrollera den med `python -m analysis snapshots`.",
         "The data folder could not be read. Check it with `python -m analysis snapshots`.",

@@ -15,8 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis import methodology
-from analysis.export import csv_cell
-from analysis.metrics import DEFAULT_PENDING_HOURS, RANK_COLUMNS
+from analysis.read.metrics import DEFAULT_PENDING_HOURS, RANK_COLUMNS
+from analysis.spreadsheet import csv_cell
 from ui import format
 from ui.i18n import t
 

@@ -3,8 +3,8 @@ weekday × hour heatmaps (the Monday-morning backlog), slowest and unanswered it
 
 import streamlit as st
 
-from analysis.metrics import DEFAULT_PENDING_HOURS
-from analysis.profile import entities, peer_medians
+from analysis.read.metrics import DEFAULT_PENDING_HOURS
+from analysis.read.profile import entities, peer_medians
 from ui import cards, charts, controls, data, format, state, tables
 from ui.i18n import t
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis.metrics import overview
+from analysis.read.metrics import overview
 from analysis.registry import DEFAULT_SLA_MINUTES
 from ui import cards, charts, controls, data, state, tables
 from ui.i18n import t

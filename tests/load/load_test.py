@@ -66,11 +66,11 @@ LEVELS = ("page", "agency")
 
 
 def make_data(root: Path, items: int) -> tuple[Path, str]:
-    """A small data folder: the synthetic demo when analysis.demo exists, else the dashboard
+    """A small data folder: the synthetic demo when analysis.sources.demo exists, else the dashboard
     tests' seeded three-month world. Returns the folder and what it holds."""
     data = root / "data"
     try:
-        from analysis import demo
+        from analysis.sources import demo
     except ImportError:
         from tests.conftest import build_app_data
 
@@ -497,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--visits", type=int, default=3, help="passes over the four views per round")
-    ap.add_argument("--items", type=int, default=5000, help="demo size, when analysis.demo exists")
+    ap.add_argument("--items", type=int, default=5000, help="demo size, when analysis.sources.demo exists")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-write", action="store_true", help="do not update load_results.md")
     args = ap.parse_args(argv)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis.ingest import graph_api
-from analysis.storage import SnapshotInfo, quarantine_path, write_snapshot_batches
+from analysis.datafolder import quarantine_path
+from analysis.snapshot.writer import SnapshotInfo, write_snapshot_batches
+from analysis.sources import graph_api
 
 
 @dataclass

@@ -1,7 +1,7 @@
 -- rank: the leaderboard — reply rate, response times and rank per page or agency.
 -- grain: one row per page (level = 'page') or agency (level = 'agency'); every page of the data
 --   is listed, also those with no inbound items in the period.
--- inputs: stg_item_facts (macro), page_dim (registry-joined pages, built in analysis/dataset.py)
+-- inputs: stg_item_facts (macro), page_dim (registry-joined pages, built in analysis/read/dataset.py)
 -- parameters:
 --   $files, $dedupe            item_facts.parquet paths and whether to deduplicate them
 --   $level                     'page' | 'agency'

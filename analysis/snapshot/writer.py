@@ -25,78 +25,35 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from analysis import privacy, text
-from analysis.errors import BusyError, InputError
-from analysis.facts import FACTS_SCHEMA, fact_batches
-from analysis.layout import (  # noqa: F401  (re-exported for writers and tests)
+from analysis.contract import (
+    BATCH_ROWS,
+    FACTS_SCHEMA,
+    PAGES_SCHEMA,
+    POST_KINDS,
+    POSTS_SCHEMA,
+    RAW_POSTS_SCHEMA,
+    REPLIES_SCHEMA,
+    SCHEMA_VERSION,
+)
+from analysis.datafolder import (
+    MANIFEST,
     SNAPSHOT_NAME,
-    SNAPSHOTS,
-    TABLES,
-    list_snapshots,
-    read_manifest,
+    TEMPORARY_PREFIX,
+    lock_path,
+    quarantine_dir,
+    quarantine_path,
     snapshots_dir,
+    temporary_snapshot,
 )
+from analysis.errors import BusyError, InputError
 from analysis.registry import load_registry
+from analysis.snapshot import privacy, text
+from analysis.snapshot.facts import fact_batches
 
-SCHEMA_VERSION = 1
-QUARANTINE = "quarantine"  # rejected items of `--skip-invalid`, one JSON Lines file a snapshot
-TS = pa.timestamp("us", tz="UTC")
-# Rows per Parquet row group. DuckDB reads a file in parallel one row group per thread, so a
-# group of a million rows left a 1M-item snapshot scanned on one core and 5M on 5 groups for 2
-# cores (the last alone); 256Ki rows keeps every core busy from a quarter million items up.
+# Rows per Parquet row group. DuckDB reads a file in parallel one row group per thread, so row
+# groups well below a snapshot's size keep every core busy from a quarter million items up.
 ROW_GROUP = 262_144
-BATCH_ROWS = 500_000  # rows masked and written at a time
 FACTS_MEMORY = "768MB"  # DuckDB's memory limit while it derives item facts (it spills beyond)
-
-PAGES_SCHEMA = pa.schema(
-    [
-        ("page_id", pa.string()),
-        ("page_name", pa.string()),
-        ("category", pa.string()),
-        ("link", pa.string()),
-        ("fan_count", pa.int64()),
-        ("followers_count", pa.int64()),
-    ]
-)
-# What parsers and the demo generator hand in: raw author ids and unmasked text.
-RAW_POSTS_SCHEMA = pa.schema(
-    [
-        ("post_id", pa.string()),
-        ("page_id", pa.string()),
-        ("kind", pa.string()),
-        ("parent_id", pa.string()),
-        ("created_at", TS),
-        ("author_id", pa.string()),
-        ("message", pa.string()),
-        ("is_hidden", pa.bool_()),
-        ("permalink_url", pa.string()),
-    ]
-)
-POSTS_SCHEMA = pa.schema(
-    [
-        ("post_id", pa.string()),
-        ("page_id", pa.string()),
-        ("kind", pa.string()),
-        ("parent_id", pa.string()),
-        ("created_at", TS),
-        ("author_key", pa.string()),
-        ("message", pa.string()),
-        ("message_length", pa.int64()),
-        ("is_question", pa.bool_()),
-        ("is_hidden", pa.bool_()),
-        ("permalink_url", pa.string()),
-    ]
-)
-REPLIES_SCHEMA = pa.schema(
-    [
-        ("reply_id", pa.string()),
-        ("page_id", pa.string()),
-        ("item_id", pa.string()),
-        ("created_at", TS),
-        ("message", pa.string()),
-    ]
-)
-POST_KINDS = ("page_post", "visitor_post", "comment")
 
 
 @dataclass(frozen=True)
@@ -110,7 +67,7 @@ class SnapshotInfo:
 def ingest_lock(data_dir: Path) -> Iterator[None]:
     """Hold the data folder's lock; a second ingest at the same time is refused."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    fh = (data_dir / ".lock").open("a+")
+    fh = lock_path(data_dir).open("a+")
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -301,9 +258,9 @@ def write_snapshot_batches(
         snapshot_id = f"{_stamp(as_of)}_{_stamp(now)}_{secrets.token_hex(3)}"
         root = snapshots_dir(data_dir)
         root.mkdir(parents=True, exist_ok=True)
-        tmp = root / f".tmp-{snapshot_id}"
+        tmp = temporary_snapshot(data_dir, snapshot_id)
         q_final = quarantine_path(data_dir, snapshot_id)
-        q_root, q_tmp = q_final.parent, q_final.parent / f".tmp-{snapshot_id}"
+        q_root, q_tmp = q_final.parent, q_final.parent / f"{TEMPORARY_PREFIX}{snapshot_id}"
         tally = {"posts": 0, "replies": 0, "inbound": 0, "truncated": 0, "before_item": 0}
         kinds: dict[str, int] = {}  # in order of first appearance, as pc.value_counts gives
 
@@ -371,7 +328,7 @@ def write_snapshot_batches(
                     **(anomalies or {}),
                 },
             }
-            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             if quarantine is not None:
                 # Renamed into place just before the snapshot: a crash in between leaves a
                 # quarantine file without its snapshot, which the next ingest removes.
@@ -398,11 +355,6 @@ def write_snapshot_batches(
         return SnapshotInfo(snapshot_id, final, manifest)
 
 
-def quarantine_path(data_dir: Path, snapshot_id: str) -> Path:
-    """Where the items rejected by the ingest that wrote `snapshot_id` are kept."""
-    return Path(data_dir) / QUARANTINE / f"{snapshot_id}.jsonl"
-
-
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -417,10 +369,10 @@ def clean_temporary(data_dir: Path) -> int:
     root = snapshots_dir(data_dir)
     removed = 0
     if root.is_dir():
-        for p in root.glob(".tmp-*"):
+        for p in root.glob(f"{TEMPORARY_PREFIX}*"):
             shutil.rmtree(p, ignore_errors=True)
             removed += 1
-    q_root = Path(data_dir) / QUARANTINE
+    q_root = quarantine_dir(data_dir)
     if q_root.is_dir():
         for p in q_root.iterdir():
             orphan = (
@@ -428,7 +380,7 @@ def clean_temporary(data_dir: Path) -> int:
                 and p.suffix == ".jsonl"
                 and not (root / p.stem).is_dir()
             )
-            if p.name.startswith(".tmp-") or orphan:
+            if p.name.startswith(TEMPORARY_PREFIX) or orphan:
                 p.unlink(missing_ok=True)
                 removed += 1
     return removed

@@ -1,8 +1,8 @@
 """Opening hours: parsing and printing the registry's `opening_hours` specs.
 
-Pure Python, importable without numpy or the holidays package, so that reading the registry (the
-CLI's rank, the dashboard) does not pay for the business clock's imports; `analysis.clock` uses
-these hours to count open minutes and re-exports every name here.
+Pure Python, importable without numpy or the holidays package, so that reading the registry
+(the CLI's rank, the dashboard) does not pay for the business clock's imports;
+`analysis.hours.clock` counts open minutes in these hours.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import itertools
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from analysis.settings import TIMEZONE
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_HOURS_SPEC = "mon-fri 08:00-16:00"
@@ -56,11 +58,11 @@ class OpeningHours:
     """Weekly opening hours in a time zone; `weekly[0]` is Monday."""
 
     weekly: tuple[tuple[Interval, ...], ...]
-    timezone: str = "Europe/Stockholm"
+    timezone: str = TIMEZONE
     holidays_closed: bool = True
 
     @classmethod
-    def parse(cls, spec: str, timezone: str = "Europe/Stockholm") -> OpeningHours:
+    def parse(cls, spec: str, timezone: str = TIMEZONE) -> OpeningHours:
         """`mon-thu 08:00-16:30; fri 08:00-15:00`, `mon-fri 08:00-12:00,13:00-16:00`, `always`."""
         try:
             ZoneInfo(timezone)

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import sql
-from analysis.dataset import Dataset
-from analysis.metrics import FilterError, Filters
+from analysis.read import sql
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import FilterError, Filters
+from analysis.settings import STUDY_MONTH, TIMEZONE
 
 # Lower edges of the response-time bins, in minutes (the last bin is open-ended): quarter
 # hours up to the hour, then doubling to the day, then days. The 2-hour goal is an edge.
 RESPONSE_EDGES = (0.0, 15.0, 30.0, 60.0, 120.0, 240.0, 480.0, 1440.0, 2880.0, 4320.0, 10080.0)
-STUDY_MONTH = date(2017, 1, 1)  # the month the 2017 ranking that started Svarstid looked at
 MAX_ENTITIES = 6
 ITEM_LIMIT = 20
 PEER_COLUMNS = ("reply_rate", "median_response_min", "p90_response_min", "within_sla_share")
@@ -228,9 +228,9 @@ def period_presets(first: date | None, last: date | None) -> list[Period]:
     if first is None or last is None:
         return out
     out.append(Period("last30", "last30", max(first, last - timedelta(days=29)), last))
-    study_end = date(STUDY_MONTH.year, STUDY_MONTH.month + 1, 1) - timedelta(days=1)
-    if first <= study_end and last >= STUDY_MONTH:
-        out.append(Period("study", "study", STUDY_MONTH, study_end))
+    study_first, study_last = STUDY_MONTH
+    if first <= study_last and last >= study_first:
+        out.append(Period("study", "study", study_first, study_last))
     quarters, months = [], []
     y, m = first.year, first.month
     while (y, m) <= (last.year, last.month):
@@ -250,8 +250,8 @@ def data_range(coverage: pd.DataFrame) -> tuple[date | None, date | None]:
     """First and last day (Stockholm) with an inbound item, from snapshot_coverage."""
     if coverage.empty:
         return None, None
-    first = pd.Timestamp(coverage["first_item_at"].min()).tz_convert("Europe/Stockholm")
-    last = pd.Timestamp(coverage["last_item_at"].max()).tz_convert("Europe/Stockholm")
+    first = pd.Timestamp(coverage["first_item_at"].min()).tz_convert(TIMEZONE)
+    last = pd.Timestamp(coverage["last_item_at"].max()).tz_convert(TIMEZONE)
     return first.date(), last.date()
 
 

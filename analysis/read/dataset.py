@@ -7,7 +7,6 @@ snapshots' Parquet files through the staging macros in `sql/staging/`.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -16,14 +15,21 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from analysis import registry, sql
+from analysis import registry
+from analysis.datafolder import (
+    MANIFEST,
+    TABLES,
+    default_data_dir,
+    list_snapshots,
+    read_manifest,
+    version_of,
+)
 from analysis.errors import DataDirError
-from analysis.layout import TABLES, list_snapshots, read_manifest
+from analysis.read import sql
 
 if TYPE_CHECKING:
     import pandas as pd
 
-DEFAULT_DATA_DIR = Path("data")
 STAGING_MACROS = ("stg_item_facts", "stg_posts", "stg_replies")
 # page_dim: each page of the data with its registry entry (defaults filled in)
 PAGE_DIM_COLUMNS = (
@@ -46,10 +52,6 @@ _PAGE_DIM_INSERT = """
         unnest($sla_minutes), unnest($fan_count), unnest($followers_count), unnest($link)
 """
 _FOOTERS = "select count(*) from parquet_file_metadata($files)"
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("SVARSTID_DATA_DIR") or DEFAULT_DATA_DIR)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class Dataset:
                 anomalies=dict(m.get("anomalies", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise DataDirError(f"{path / 'manifest.json'}: bad manifest ({exc})") from None
+            raise DataDirError(f"{path / MANIFEST}: bad manifest ({exc})") from None
 
     def _check_footers(self, paths: list[Path]) -> None:
         """Raise a one-line error naming a Parquet file whose footer cannot be read."""
@@ -134,10 +136,7 @@ class Dataset:
     @property
     def version(self) -> str:
         """Changes whenever a snapshot is added or the registry is edited (a cache key)."""
-        reg = registry.registry_path(self.data_dir)
-        mtime = reg.stat().st_mtime_ns if reg.exists() else 0
-        ids = ",".join(s.snapshot_id for s in self.snapshots)
-        return f"{ids}|{mtime}"
+        return version_of(self.data_dir, [s.snapshot_id for s in self.snapshots])
 
     def files(self, table: str) -> list[str]:
         return [str(s.path / f"{table}.parquet") for s in self.snapshots]

@@ -40,30 +40,24 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.clock import DEFAULT_HOURS_SPEC, OpeningHours, closed_days
+from analysis.contract import BATCH_ROWS, PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
+from analysis.datafolder import list_snapshots, read_manifest
 from analysis.errors import DataDirError, InputError
+from analysis.hours.clock import closed_days
+from analysis.hours.spec import DEFAULT_HOURS_SPEC, OpeningHours
 from analysis.registry import PageEntry, write_registry
-from analysis.storage import (
-    PAGES_SCHEMA,
-    RAW_POSTS_SCHEMA,
-    REPLIES_SCHEMA,
-    SnapshotInfo,
-    list_snapshots,
-    read_manifest,
-    write_snapshot_batches,
-)
+from analysis.settings import STUDY_MONTH, TIMEZONE
+from analysis.snapshot.writer import SnapshotInfo, write_snapshot_batches
 
 DEFAULT_SEED = 2017
 DEFAULT_ITEMS = 200_000
 MAX_ITEMS = 20_000_000
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+STOCKHOLM = ZoneInfo(TIMEZONE)
 FIRST_DAY = date(2016, 7, 1)
 DAYS = 365  # 2016-07-01 … 2017-06-30
-STUDY_MONTH = (date(2017, 1, 1), date(2017, 1, 31))
 AS_OF = datetime(2017, 7, 1, 0, 0, tzinfo=UTC)
 US = 1_000_000  # microseconds per second
 MIN_US = 60 * US
-TIMEZONE = "Europe/Stockholm"
 
 
 # -- the pages ------------------------------------------------------------------------------------
@@ -1468,7 +1462,6 @@ def _combinations() -> tuple[list[str], list[str]]:
 
 PID_BYTES = np.array([p.encode() for p in PAGE_IDS], dtype="S15").view("V15")
 FB = "https://www.facebook.com/"
-BATCH_ROWS = 500_000  # rows per table handed to the snapshot writer
 
 
 @lru_cache(maxsize=1)

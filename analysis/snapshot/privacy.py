@@ -35,6 +35,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.datafolder import salt_path
 from analysis.errors import DataDirError
 
 PERSONNUMMER_MASK = "[personnummer]"
@@ -176,7 +177,7 @@ def pseudonymise(ids: pa.Array | pa.ChunkedArray, key: bytes) -> pa.Array:
 
 def load_or_create_key(data_dir: Path) -> bytes:
     """The secret key in `data_dir/.salt` (32 bytes, hex); created with mode 0600 if missing."""
-    path = Path(data_dir) / ".salt"
+    path = salt_path(data_dir)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".salt.tmp-{secrets.token_hex(4)}")

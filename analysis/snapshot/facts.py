@@ -15,26 +15,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis import sql
-from analysis.clock import DEFAULT_HOURS, OpeningHours, business_minutes, wall_minutes
+from analysis.contract import FACTS_SCHEMA
+from analysis.hours.clock import business_minutes, wall_minutes
+from analysis.hours.spec import DEFAULT_HOURS, OpeningHours
 
-FACTS_SCHEMA = pa.schema(
-    [
-        ("item_id", pa.string()),
-        ("page_id", pa.string()),
-        ("kind", pa.string()),
-        ("created_at", pa.timestamp("us", tz="UTC")),
-        ("is_question", pa.bool_()),
-        ("observed_at", pa.timestamp("us", tz="UTC")),
-        ("reply_count", pa.int32()),
-        ("first_reply_at", pa.timestamp("us", tz="UTC")),
-        ("has_reply_before_item", pa.bool_()),
-        ("wall_minutes", pa.float64()),
-        ("business_minutes", pa.float64()),
-        ("wall_minutes_observed", pa.float64()),
-        ("business_minutes_observed", pa.float64()),
-    ]
-)
+_ITEM_FACTS_SQL = (Path(__file__).parent / "item_facts.sql").read_text(encoding="utf-8")
+
 
 
 def _utc_naive(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -75,7 +61,7 @@ def fact_batches(
         con.execute("set enable_progress_bar = false")
         con.read_parquet(str(posts)).create_view("posts")
         con.read_parquet(str(replies)).create_view("replies")
-        query = con.sql(sql.load("item_facts"), params={"as_of": as_of})
+        query = con.sql(_ITEM_FACTS_SQL, params={"as_of": as_of})
         reader = query.to_arrow_reader(batch_rows)
         for batch in reader:
             yield _with_minutes(pa.Table.from_batches([batch]), hours_by_page or {})

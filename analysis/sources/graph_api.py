@@ -22,9 +22,9 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.contract import BATCH_ROWS, PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
 from analysis.errors import InputError
-from analysis.privacy import mask_text
-from analysis.storage import BATCH_ROWS, PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
+from analysis.snapshot.privacy import mask_text
 
 # Facebook pages exist since 2004; a timestamp outside these years is a broken export.
 FIRST_YEAR, LAST_YEAR = 2004, 2100

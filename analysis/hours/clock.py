@@ -30,14 +30,7 @@ import holidays
 import numpy as np
 from holidays.constants import DE_FACTO, PUBLIC
 
-from analysis.hours import (  # noqa: F401  (re-exported: the clock's public names)
-    ALWAYS,
-    DAYS,
-    DEFAULT_HOURS,
-    DEFAULT_HOURS_SPEC,
-    Interval,
-    OpeningHours,
-)
+from analysis.hours.spec import DEFAULT_HOURS, OpeningHours
 
 _US_PER_MIN = 60_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -2,7 +2,7 @@
 -- grain: one row per inbound item (visitor_post or comment) of one snapshot
 -- inputs: posts, replies (the tables of the snapshot being written)
 -- parameters: $as_of — the snapshot's export time (TIMESTAMPTZ)
--- Response times on both clocks are added in Python (analysis/facts.py): the opening-hours clock
+-- Response times on both clocks are added in Python (analysis/snapshot/facts.py): the opening-hours clock
 -- needs each page's hours and the Swedish holiday calendar.
 with items as (
     select post_id as item_id, page_id, kind, created_at, is_question

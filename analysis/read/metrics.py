@@ -11,20 +11,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from analysis.dataset import Dataset
 from analysis.errors import SvarstidError
-from analysis.options import (
+from analysis.read.dataset import Dataset
+from analysis.settings import (
     CLOCKS,
     DEFAULT_MIN_ITEMS,
     DEFAULT_PENDING_HOURS,
     LEVELS,
     SCOPES,
+    TIMEZONE,
 )
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: the CLI's rank runs without it
     import pandas as pd
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+STOCKHOLM = ZoneInfo(TIMEZONE)
 WILSON_Z = 1.959963984540054  # 95 % two-sided
 RANK_COLUMNS = (
     "rank", "page_id", "page_name", "agency", "accepts_visitor_posts", "inbound", "answered",

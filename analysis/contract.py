@@ -1,0 +1,85 @@
+"""The data contract: the Arrow schemas of the tables sources produce and snapshots store.
+
+Sources (`analysis.sources`) hand the snapshot writer `pages`, raw `posts` and `replies` in the
+`RAW_*`/`PAGES_SCHEMA` shapes; the writer (`analysis.snapshot`) stores `POSTS_SCHEMA` (masked,
+pseudonymised), `REPLIES_SCHEMA`, `PAGES_SCHEMA` and `FACTS_SCHEMA`. docs/data-contract.md
+describes every column for tools that write snapshots directly.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+TS = pa.timestamp("us", tz="UTC")
+POST_KINDS = ("page_post", "visitor_post", "comment")
+INBOUND_KINDS = ("visitor_post", "comment")
+BATCH_ROWS = 500_000  # rows a source hands the writer at a time (masked and written together)
+
+PAGES_SCHEMA = pa.schema(
+    [
+        ("page_id", pa.string()),
+        ("page_name", pa.string()),
+        ("category", pa.string()),
+        ("link", pa.string()),
+        ("fan_count", pa.int64()),
+        ("followers_count", pa.int64()),
+    ]
+)
+# What sources hand in: raw author ids and unmasked text.
+RAW_POSTS_SCHEMA = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("page_id", pa.string()),
+        ("kind", pa.string()),
+        ("parent_id", pa.string()),
+        ("created_at", TS),
+        ("author_id", pa.string()),
+        ("message", pa.string()),
+        ("is_hidden", pa.bool_()),
+        ("permalink_url", pa.string()),
+    ]
+)
+# What a snapshot stores: author ids replaced by keyed hashes, messages masked and cut.
+POSTS_SCHEMA = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("page_id", pa.string()),
+        ("kind", pa.string()),
+        ("parent_id", pa.string()),
+        ("created_at", TS),
+        ("author_key", pa.string()),
+        ("message", pa.string()),
+        ("message_length", pa.int64()),
+        ("is_question", pa.bool_()),
+        ("is_hidden", pa.bool_()),
+        ("permalink_url", pa.string()),
+    ]
+)
+REPLIES_SCHEMA = pa.schema(
+    [
+        ("reply_id", pa.string()),
+        ("page_id", pa.string()),
+        ("item_id", pa.string()),
+        ("created_at", TS),
+        ("message", pa.string()),
+    ]
+)
+# One row per inbound item, derived when a snapshot is written (analysis/snapshot/facts.py).
+FACTS_SCHEMA = pa.schema(
+    [
+        ("item_id", pa.string()),
+        ("page_id", pa.string()),
+        ("kind", pa.string()),
+        ("created_at", TS),
+        ("is_question", pa.bool_()),
+        ("observed_at", TS),
+        ("reply_count", pa.int32()),
+        ("first_reply_at", TS),
+        ("has_reply_before_item", pa.bool_()),
+        ("wall_minutes", pa.float64()),
+        ("business_minutes", pa.float64()),
+        ("wall_minutes_observed", pa.float64()),
+        ("business_minutes_observed", pa.float64()),
+    ]
+)

@@ -1,0 +1,7 @@
+"""Where raw rows come from: each source turns its input into the raw tables of
+`analysis.contract` (pages, posts, replies) and hands them to the snapshot writer.
+
+`graph_api` reads Graph API page exports; `demo` generates the synthetic world of the 2017 study.
+May import `analysis.contract`, `analysis.errors`, `analysis.hours`, `analysis.registry` and the
+masker (for quarantined copies); never the read side.
+"""
