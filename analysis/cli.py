@@ -11,7 +11,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from analysis import __version__
@@ -32,7 +32,17 @@ def _as_of(value: str) -> datetime:
         raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 8601 timestamp") from None
     if ts.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{value!r} has no UTC offset (add Z or +01:00)")
-    return ts
+    from analysis.contract import FIRST_YEAR, LAST_YEAR  # pyarrow only for the commands that ingest
+
+    try:
+        utc = ts.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not FIRST_YEAR <= utc.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is outside the years the data can hold ({FIRST_YEAR}–{LAST_YEAR})"
+        )
+    return utc
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
@@ -45,7 +55,7 @@ def _data_dir_arg(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from analysis import settings as metrics
+    from analysis import settings
 
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -68,15 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rank", help="rank pages or agencies")
     _data_dir_arg(r)
-    r.add_argument("--scope", choices=metrics.SCOPES, default="all")
-    r.add_argument("--clock", choices=metrics.CLOCKS, default="wall")
+    r.add_argument("--scope", choices=settings.SCOPES, default="all")
+    r.add_argument("--clock", choices=settings.CLOCKS, default="wall")
     r.add_argument("--since", type=_date, help="first day (Europe/Stockholm)")
     r.add_argument("--until", type=_date, help="last day, inclusive")
-    r.add_argument("--level", choices=metrics.LEVELS, default="page")
+    r.add_argument("--level", choices=settings.LEVELS, default="page")
     r.add_argument("--sector", help="only pages of this sector")
     r.add_argument("--snapshot", help="read the data as of this snapshot id")
-    r.add_argument("--min-items", type=int, default=metrics.DEFAULT_MIN_ITEMS)
-    r.add_argument("--pending-hours", type=float, default=metrics.DEFAULT_PENDING_HOURS)
+    r.add_argument("--min-items", type=int, default=settings.DEFAULT_MIN_ITEMS)
+    r.add_argument("--pending-hours", type=float, default=settings.DEFAULT_PENDING_HOURS)
     r.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     d = sub.add_parser("demo", help="write the synthetic demo dataset as a snapshot")
