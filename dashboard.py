@@ -55,10 +55,10 @@ page = st.navigation(PAGES, position="sidebar", expanded=True)
 
 notices = st.container()  # URL warnings land here, above the page
 try:
-    src = data.source(t("generating_demo", lang))
-    pinned = state.snapshot(data.snapshot_ids(src.path))
+    folder = data.source(t("generating_demo", lang))
+    pinned = state.snapshot(data.snapshot_ids(folder))
     with st.spinner(t("computing", lang)):
-        ds = data.dataset(src, pinned)
+        ds = data.dataset(folder, pinned)
 except SvarstidError:
     logging.getLogger("svarstid").exception("the data folder could not be read")
     st.error(t("data_error", lang))

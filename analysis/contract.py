@@ -13,7 +13,6 @@ import pyarrow as pa
 SCHEMA_VERSION = 1
 TS = pa.timestamp("us", tz="UTC")
 POST_KINDS = ("page_post", "visitor_post", "comment")
-INBOUND_KINDS = ("visitor_post", "comment")
 # Facebook pages exist since 2004; a timestamp outside these years is a broken export.
 FIRST_YEAR, LAST_YEAR = 2004, 2100
 BATCH_ROWS = 500_000  # rows a source hands the writer at a time (masked and written together)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -35,14 +34,6 @@ RESULT_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
 DATASET_KEY = "_svarstid_dataset"
 
 
-@dataclass(frozen=True)
-class Source:
-    """A data folder to read, and whether it is the generated demo."""
-
-    path: Path
-    generated_demo: bool
-
-
 def snapshot_ids(path: Path) -> list[str]:
     return [p.name for p in list_snapshots(path)]
 
@@ -55,7 +46,7 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK)
 
 
-def source(spinner_text: str) -> Source:
+def source(spinner_text: str) -> Path:
     """The folder to show: the data folder, else its demo (generated once)."""
     try:  # root-level secrets become environment variables (Streamlit Community Cloud)
         st.secrets.load_if_toml_exists()
@@ -63,11 +54,11 @@ def source(spinner_text: str) -> Source:
         pass
     base = default_data_dir()
     if list_snapshots(base):
-        return Source(base, False)
+        return base
     parent = base if _writable(base) else Path(tempfile.gettempdir()) / "svarstid"
     demo_folder = demo_dir(parent)
     if list_snapshots(demo_folder):
-        return Source(demo_folder, True)
+        return demo_folder
     from analysis.sources import demo  # numpy and the generator load only when a demo is made
     parent.mkdir(parents=True, exist_ok=True)
     with st.spinner(spinner_text, show_time=True):
@@ -75,7 +66,7 @@ def source(spinner_text: str) -> Source:
             fcntl.flock(lock, fcntl.LOCK_EX)  # a second session waits here, then finds the data
             if not list_snapshots(demo_folder):
                 demo.write_demo(demo_folder)
-    return Source(demo_folder, True)
+    return demo_folder
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -83,9 +74,9 @@ def _dataset(path: str, snapshot: str | None, version: str) -> Dataset:
     return Dataset(Path(path), snapshot=snapshot)
 
 
-def dataset(src: Source, snapshot: str | None) -> Dataset:
+def dataset(path: Path, snapshot: str | None) -> Dataset:
     """The Dataset for this data version (cached), remembered for this run's page."""
-    ds = _dataset(str(src.path), snapshot, data_version(src.path, snapshot))
+    ds = _dataset(str(path), snapshot, data_version(path, snapshot))
     st.session_state[DATASET_KEY] = ds
     return ds
 

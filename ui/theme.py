@@ -22,7 +22,6 @@ OKABE_ITO = (
     "#000000",  # black
 )
 PRIMARY = OKABE_ITO[0]
-ACCENT = OKABE_ITO[1]
 GOAL = OKABE_ITO[5]  # the response-goal line
 MUTED = "#7F7F7F"  # too few to rank, secondary text
 GRID = "#E5E5E5"
