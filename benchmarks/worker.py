@@ -40,25 +40,14 @@ def _filters(view):
 
 
 def step_demo(args: dict) -> dict:
-    """Generate the synthetic dataset with analysis.sources.demo.write_demo (or the stand-in)."""
+    """Generate the synthetic dataset with analysis.sources.demo.write_demo."""
+    from analysis.sources.demo import write_demo
+
     data_dir = Path(args["data_dir"])
     shutil.rmtree(data_dir, ignore_errors=True)
-    try:
-        from analysis.sources.demo import write_demo
-    except ModuleNotFoundError as exc:
-        if exc.name != "analysis.sources.demo":
-            raise
-        from benchmarks.synth import write_synthetic
 
-        generator = "benchmarks.synth (analysis/sources/demo.py not there yet)"
-
-        def run():
-            return write_synthetic(data_dir, args["items"])
-    else:
-        generator = "analysis.sources.demo.write_demo"
-
-        def run():
-            return write_demo(data_dir, items=args["items"])
+    def run():
+        return write_demo(data_dir, items=args["items"])
 
     seconds, peak, info = timed(run)
     counts = info.manifest["counts"]
@@ -73,7 +62,7 @@ def step_demo(args: dict) -> dict:
     return {
         "seconds": seconds,
         "peak_rss_call": peak,
-        "generator": generator,
+        "generator": "analysis.sources.demo.write_demo",
         "snapshot": str(info.path),
         "as_of": info.manifest["as_of"],
         "inbound_items": counts["inbound_items"],
@@ -216,13 +205,7 @@ def step_rank_memory(args: dict) -> dict:
 
 def step_profile(args: dict) -> dict:
     """Every `profile_*` query of analysis.read.profile for the busiest page."""
-    try:
-        from analysis.read import profile
-    except ModuleNotFoundError as exc:
-        if exc.name != "analysis.read.profile":
-            raise
-        return {"skipped": "analysis/read/profile.py is not there yet"}
-    from analysis.read import metrics
+    from analysis.read import metrics, profile
     from analysis.read.dataset import Dataset
 
     data_dir = Path(args["data_dir"])
@@ -234,15 +217,11 @@ def step_profile(args: dict) -> dict:
     names = sorted(
         n for n in dir(profile) if n.startswith("profile_") and callable(getattr(profile, n))
     )
-    queries, errors = {}, {}
-    for name in names:
-        fn = getattr(profile, name)
-        try:
-            fn(warm, filters, [page_id])
-        except Exception as exc:  # a query still being written: note it, time the others
-            errors[name] = f"{type(exc).__name__}: {exc}"
-            continue
-        queries[name] = lambda fn=fn: fn(warm, filters, [page_id])
+
+    def query(fn):
+        return lambda: fn(warm, filters, [page_id])
+
+    queries = {name: query(getattr(profile, name)) for name in names}
 
     def cold() -> None:
         ds = Dataset(data_dir)
@@ -258,7 +237,6 @@ def step_profile(args: dict) -> dict:
         "page_id": page_id,
         "page_inbound": int(ranking.set_index("page_id").loc[page_id, "inbound"]),
         "queries": {name: t.as_dict() for name, t in timings.items()},
-        "errors": errors,
     }
 
 
@@ -278,8 +256,6 @@ def _find_widget(at, key: str):
 def step_dashboard(args: dict) -> dict:
     """The start page through streamlit.testing.v1.AppTest: first render and a filter change."""
     app = ROOT / "dashboard.py"
-    if not app.exists():
-        return {"skipped": "dashboard.py is not there yet"}
     os.environ["SVARSTID_DATA_DIR"] = args["data_dir"]
     from streamlit.testing.v1 import AppTest
 

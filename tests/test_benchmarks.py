@@ -8,9 +8,10 @@ same numbers as Svarstid.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ import pytest
 from analysis.ingest import ingest_graph_api
 from analysis.read import metrics
 from analysis.read.dataset import Dataset
+from analysis.sources.demo import write_demo
 from benchmarks import report
 from benchmarks.baselines import (
     Mismatch,
@@ -32,7 +34,6 @@ from benchmarks.baselines import (
 )
 from benchmarks.graph_export import json_strings, write_export
 from benchmarks.run import label, parse_size, pick_quarter
-from benchmarks.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDY_VIEWS = [
@@ -140,13 +141,15 @@ def test_compare_names_the_first_difference(study_data: Path):
 
 
 def test_export_writer_round_trips_through_ingest(tmp_path: Path):
-    """Synthetic data → Graph API export → ingest gives the same items and response times."""
-    info = write_synthetic(tmp_path / "data", 3000, seed=7)
+    """Demo data → Graph API export → ingest gives the same items and response times."""
+    info = write_demo(tmp_path / "data", items=3000, seed=7)
     export = write_export(info.path, tmp_path / "export", posts_per_file=40)
     assert export.inbound_items == 3000 and export.files >= 2 * export.pages
     pages = sorted((tmp_path / "export").iterdir())
     assert len(pages) == 66 and len(list(pages[0].glob("feed_*.json"))) >= 2
     as_of = datetime.fromisoformat(info.manifest["as_of"])
+    (tmp_path / "ingested").mkdir()  # the demo's opening hours drive the business clock
+    shutil.copy(tmp_path / "data" / "registry.csv", tmp_path / "ingested" / "registry.csv")
     again = ingest_graph_api(tmp_path / "ingested", [tmp_path / "export"], as_of=as_of)
     counts = again.snapshot.manifest["counts"]
     assert counts["inbound_items"] == 3000
@@ -201,12 +204,3 @@ def test_sizes(text, items, name):
 def test_pick_quarter(first, last, quarter):
     assert pick_quarter(first, last) == quarter
 
-
-def test_synthetic_data_is_seeded(tmp_path: Path):
-    a = write_synthetic(tmp_path / "a", 500, seed=3)
-    b = write_synthetic(tmp_path / "b", 500, seed=3)
-    ta = pq.read_table(a.path / "item_facts.parquet").drop(["observed_at"])
-    tb = pq.read_table(b.path / "item_facts.parquet").drop(["observed_at"])
-    assert ta.equals(tb)
-    assert a.manifest["as_of"] == b.manifest["as_of"] == "2017-10-01T06:00:00+00:00"
-    assert datetime.fromisoformat(a.manifest["as_of"]).tzinfo == UTC

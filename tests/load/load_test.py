@@ -40,6 +40,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.settings import CLOCKS, LEVELS, SCOPES
+
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "benchmarks" / "load_results.md"
 CHROMIUM = "/usr/bin/chromium"
@@ -57,25 +59,16 @@ RAMP_UP_S = 2.0  # session n starts n x this after the first
 POLL_MS = 100
 
 PERIODS = ("all", "last30")
-SCOPES = ("all", "visitor_posts", "comments", "questions")
-CLOCKS = ("wall", "business")
-LEVELS = ("page", "agency")
 
 
 # -- data and server -----------------------------------------------------------------------------
 
 
 def make_data(root: Path, items: int) -> tuple[Path, str]:
-    """A small data folder: the synthetic demo when analysis.sources.demo exists, else the dashboard
-    tests' seeded three-month world. Returns the folder and what it holds."""
-    data = root / "data"
-    try:
-        from analysis.sources import demo
-    except ImportError:
-        from tests.conftest import build_app_data
+    """A small data folder with the synthetic demo. Returns the folder and what it holds."""
+    from analysis.sources import demo
 
-        build_app_data(data)
-        return data, "tests.conftest app world (6 pages, 13 weeks)"
+    data = root / "data"
     info = demo.write_demo(data, items=items)
     return data, f"demo, {info.manifest['counts']['inbound_items']:,} inbound items"
 
@@ -497,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--visits", type=int, default=3, help="passes over the four views per round")
-    ap.add_argument("--items", type=int, default=5000, help="demo size, when analysis.sources.demo exists")
+    ap.add_argument("--items", type=int, default=5000, help="demo size")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-write", action="store_true", help="do not update load_results.md")
     args = ap.parse_args(argv)
