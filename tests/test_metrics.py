@@ -147,24 +147,3 @@ def test_filters_reject_values_outside_allowlists(bad):
 def test_filters_reject_reversed_period():
     with pytest.raises(FilterError):
         Filters(since=date(2017, 2, 1), until=date(2017, 1, 1))
-
-
-def test_the_cli_rank_imports_no_pandas_pyarrow_or_numpy(study_data):
-    """The CSV ranking's start-up: pandas, pyarrow, numpy and holidays cost ~0.4 s to import."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = (
-        "import sys\n"
-        "from analysis.cli import main\n"
-        f"assert main(['rank', '--data-dir', {str(study_data)!r}, '--format', 'csv']) == 0\n"
-        "heavy = [m for m in ('pandas', 'pyarrow', 'numpy', 'holidays') if m in sys.modules]\n"
-        "print('heavy:', heavy)\n"
-    )
-    root = Path(__file__).resolve().parent.parent
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
-    ).stdout
-    assert out.splitlines()[-1] == "heavy: []"
-    assert out.startswith("rank,page_id,page_name")
