@@ -10,15 +10,9 @@ be shown literally, and hostile addresses fall back to defaults with a notice, n
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -27,12 +21,12 @@ from pathlib import Path
 import pytest
 
 from analysis.ingest import ingest_graph_api
+from tests.dashboard_server import CHROMIUM, serving
 from tests.graph_export import node, write_page
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "tests" / "artifacts" / "screenshots"
 
 LONG = "L" * 49_990 + " slut?"
@@ -82,29 +76,9 @@ def _export(root: Path, names: dict[str, str]) -> Path:
     return root
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError("streamlit did not start")
-
-
 def _needs_browser() -> None:
     pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     if not (REPO / "dashboard.py").exists():
         pytest.skip("no dashboard.py yet")
@@ -128,27 +102,9 @@ def serve(data: Path, app: Path = REPO, log_lines: list[str] | None = None) -> I
     """`streamlit run dashboard.py` (of `app`) on a free loopback port over `data`; yields its
     address. Fails the test if the server logged a traceback, unless `log_lines` is given: the
     log is then handed back in it."""
-    port = _free_port()
-    env = {**os.environ, "SVARSTID_DATA_DIR": str(data)}
-    log_path = data.parent / f"server-{port}.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, proc)
-            yield url
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    log_path = data.parent / f"server-{id(data)}-{time.monotonic_ns()}.log"
+    with serving(data, log_path, app) as (_, url):
+        yield url
     server_log = log_path.read_text("utf-8", errors="replace")
     if log_lines is not None:
         log_lines.extend(server_log.splitlines())
