@@ -34,6 +34,7 @@ from analysis.contract import (
     RAW_POSTS_SCHEMA,
     REPLIES_SCHEMA,
     SCHEMA_VERSION,
+    rebatch,
 )
 from analysis.datafolder import (
     MANIFEST,
@@ -53,7 +54,6 @@ from analysis.snapshot.facts import fact_batches
 # Rows per Parquet row group. DuckDB reads a file in parallel one row group per thread, so row
 # groups well below a snapshot's size keep every core busy from a quarter million items up.
 ROW_GROUP = 262_144
-FACTS_MEMORY = "768MB"  # DuckDB's memory limit while it derives item facts (it spills beyond)
 
 
 @dataclass(frozen=True)
@@ -187,13 +187,6 @@ def _write_table(table: pa.Table | _Stream, path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _slices(table: pa.Table) -> Iterator[pa.Table]:
-    for offset in range(0, table.num_rows, BATCH_ROWS):
-        yield table.slice(offset, BATCH_ROWS)
-    if table.num_rows == 0:
-        yield table
-
-
 def write_snapshot(
     data_dir: Path,
     pages: pa.Table,
@@ -214,8 +207,8 @@ def write_snapshot(
     return write_snapshot_batches(
         data_dir,
         pages,
-        _slices(posts),
-        _slices(replies),
+        rebatch([posts], BATCH_ROWS, posts.schema),
+        rebatch([replies], BATCH_ROWS, replies.schema),
         as_of=as_of,
         source=source,
         anomalies=anomalies,
@@ -290,8 +283,6 @@ def write_snapshot_batches(
                     tmp / "replies.parquet",
                     as_of,
                     hours,
-                    batch_rows=BATCH_ROWS,
-                    memory_limit=FACTS_MEMORY,
                     spill_dir=spill,
                 ):
                     tally["inbound"] += batch.num_rows

@@ -22,7 +22,13 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.contract import BATCH_ROWS, PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
+from analysis.contract import (
+    BATCH_ROWS,
+    PAGES_SCHEMA,
+    RAW_POSTS_SCHEMA,
+    REPLIES_SCHEMA,
+    rebatch,
+)
 from analysis.errors import InputError
 from analysis.snapshot.privacy import mask_text
 
@@ -166,27 +172,13 @@ class _Pack:
 
 
 def _unpacked(packs: list[_Pack], keep: np.ndarray | None, schema: pa.Schema) -> Iterator[pa.Table]:
-    """The rows of `packs` (kept rows only, in `keep` order) in batches of BATCH_ROWS, as
-    `storage.write_snapshot` slices one table; each pack is let go once read (without
-    duplicates; with them, when the last batch is out)."""
+    """The rows of `packs` (kept rows only, in `keep` order) in batches of BATCH_ROWS; each pack
+    is let go once read (without duplicates; with them, when the last batch is out)."""
     if keep is not None:
         yield from _taken(packs, keep, schema)
         return
     packs.reverse()  # popped from the end: first file first
-    pending: list[pa.Table] = []
-    rows, sent = 0, False
-    while packs:
-        table = packs.pop().table()
-        pending.append(table)
-        rows += table.num_rows
-        del table
-        while rows >= BATCH_ROWS:
-            joined = pa.concat_tables(pending)
-            yield joined.slice(0, BATCH_ROWS)
-            pending, rows, sent = [joined.slice(BATCH_ROWS)], rows - BATCH_ROWS, True
-            del joined
-    if rows or not sent:
-        yield pa.concat_tables(pending) if pending else schema.empty_table()
+    yield from rebatch((packs.pop().table() for _ in range(len(packs))), BATCH_ROWS, schema)
 
 
 def _taken(packs: list[_Pack], keep: np.ndarray, schema: pa.Schema) -> Iterator[pa.Table]:

@@ -1,4 +1,4 @@
-"""Snapshots: atomic writes, the lock, the registry, and clear errors for a damaged data folder."""
+"""The snapshot writer: the layout, atomic writes, the lock, the quarantine beside its snapshot."""
 
 from __future__ import annotations
 
