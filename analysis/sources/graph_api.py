@@ -74,6 +74,8 @@ def _read_json(path: Path, fast: bool = False) -> object:
         raise InputError(
             path, f"not valid JSON, perhaps truncated ({exc.msg} at line {exc.lineno})"
         ) from None
+    except ValueError:  # an integer literal longer than Python converts (sys.int_info)
+        raise InputError(path, "holds a number too long to be a Graph API value") from None
 
 
 def _quote(value: str, limit: int = 40) -> str:
@@ -105,16 +107,27 @@ def _timestamp(value: object, path: Path, item_id: str | None, name: str) -> dat
     return ts
 
 
-def _text(value: object, path: Path, item_id: str, name: str) -> str | None:
+def _text(value: object, path: Path, item_id: str | None, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
         raise InputError(path, f"{name} must be text", item_id)
+    return _utf8(value, path, item_id, name)
+
+
+def _utf8(value: str, path: Path, item_id: str | None, name: str) -> str:
+    """`value`, if it can be stored: JSON's \\u escapes can spell half a UTF-16 pair, which no
+    UTF-8 text (Arrow's, Parquet's) holds."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise InputError(path, f"{name} holds an unpaired UTF-16 surrogate", item_id) from None
     return value
+
+
+def _link(node: dict, path: Path, item_id: str) -> str | None:
+    link = node.get("permalink_url")
+    return _utf8(link, path, item_id, "permalink_url") if isinstance(link, str) else None
 
 
 def _item_id(item: object, path: Path) -> str:
@@ -123,7 +136,7 @@ def _item_id(item: object, path: Path) -> str:
     item_id = item.get("id")
     if not isinstance(item_id, str) or not item_id:
         raise InputError(path, "an entry has no id")
-    return item_id
+    return _utf8(item_id, path, None, "id")
 
 
 def _comments(node: dict, path: Path, item_id: str) -> list:
@@ -142,7 +155,7 @@ def _author(node: dict, path: Path, item_id: str) -> str | None:
     if who is None:
         return None
     if isinstance(who, dict) and isinstance(who.get("id"), str) and who["id"]:
-        return who["id"]
+        return _utf8(who["id"], path, item_id, "from.id")
     raise InputError(path, "from must be an object with an id", item_id)
 
 
@@ -177,7 +190,7 @@ class _PageParser:
         message = _text(item.get("message"), path, post_id, "message")
         hidden = item.get("is_hidden")
         hidden = hidden if isinstance(hidden, bool) else None
-        link = item.get("permalink_url") if isinstance(item.get("permalink_url"), str) else None
+        link = _link(item, path, post_id)
         comments = _comments(item, path, post_id)
         if author is None:
             self.out.anomalies["posts_without_from"] += 1
@@ -219,13 +232,15 @@ class _PageParser:
             self.out.counts["page_comments_on_own_posts"] += 1
             return
         c_hidden = node.get("is_hidden") if isinstance(node.get("is_hidden"), bool) else None
-        c_link = node.get("permalink_url")
-        c_link = c_link if isinstance(c_link, str) else None
+        c_link = _link(node, path, cid)
         self.out.posts.append(
             (cid, self.page_id, "comment", post_id, c_at, c_author, c_message, c_hidden, c_link)
         )
         self.out.counts["comments"] += 1
         self.walk_tree(thread, path, cid, c_at)
+
+
+MAX_COUNT = 10_000_000_000
 
 
 def _page_object(folder: Path) -> dict:
@@ -236,20 +251,26 @@ def _page_object(folder: Path) -> dict:
     for key in ("id", "name"):
         if not isinstance(page.get(key), str) or not page[key]:
             raise InputError(path, f"missing {key}")
+        _utf8(page[key], path, None, key)
 
     def number(key: str) -> int | None:
+        """A count of people: one larger than humanity is no count (and may be a personnummer
+        written as a number), so it is not stored."""
         value = page.get(key)
-        ok = isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value < MAX_COUNT
         return value if ok else None
 
     def text_or_none(key: str) -> str | None:
         value = page.get(key)
-        return value if isinstance(value, str) else None
+        return _utf8(value, path, None, key) if isinstance(value, str) else None
 
+    # every text of the page that is stored is masked as messages are: a page named after a
+    # person or a phone number is the page's business, but the promise is no personal data
+    category = text_or_none("category")
     return {
         "page_id": page["id"],
-        "page_name": page["name"],
-        "category": text_or_none("category"),
+        "page_name": mask_text(page["name"]),
+        "category": mask_text(category) if category is not None else None,
         "link": text_or_none("link"),
         "fan_count": number("fan_count"),
         "followers_count": number("followers_count"),
@@ -281,14 +302,26 @@ QUARANTINE_FIELDS = frozenset(
 )
 
 
-def _mask_raw(raw: object) -> object:
-    """A rejected item as kept in quarantine: known fields only (no authors, no tags), text
-    masked."""
+QUARANTINE_DEPTH = 32  # a real item nests comments three levels; deeper is cut, not recursed
+CUT = "[nested too deeply]"
+
+
+def _mask_raw(raw: object, depth: int = 0) -> object:
+    """A rejected item as kept in quarantine: known fields only (no authors, no tags), every
+    scalar masked whatever its JSON type (a personnummer may be written as a number)."""
+    if isinstance(raw, dict | list) and depth >= QUARANTINE_DEPTH:
+        return CUT
     if isinstance(raw, dict):
-        return {k: _mask_raw(v) for k, v in raw.items() if k in QUARANTINE_FIELDS}
+        return {k: _mask_raw(v, depth + 1) for k, v in raw.items() if k in QUARANTINE_FIELDS}
     if isinstance(raw, list):
-        return [_mask_raw(v) for v in raw]
-    return mask_text(raw) if isinstance(raw, str) else raw
+        return [_mask_raw(v, depth + 1) for v in raw]
+    if isinstance(raw, str):
+        return mask_text(raw.encode("utf-8", "replace").decode("utf-8"))
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        text = repr(raw)
+        masked = mask_text(text)
+        return raw if masked == text else masked
+    return raw
 
 
 def parse_paths(
@@ -355,7 +388,8 @@ def _parse_paths(
         if progress:
             progress(done, len(files), result)
     if not result.pages:
-        raise InputError(paths[0], "no readable page found")
+        first = f" ({result.rejected[0].reason})" if result.rejected else ""
+        raise InputError(paths[0], f"no readable page found{first}")
     return result
 
 
