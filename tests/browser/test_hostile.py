@@ -265,6 +265,61 @@ def test_names_with_web_addresses_are_not_linked(browser, tmp_path):
         context.close()
 
 
+LITERAL_NAMES = {
+    PAGE_1: "&lt;b&gt;Verket&lt;/b&gt; &amp; &copy; :material/warning:",
+    PAGE_2: "%{x} Verket %{y:.0f} :smile: \u202eRTL",
+}
+
+
+def _icons_from_names(pg) -> list[str]:
+    """Material icons drawn from a shortcode in a name (the app's own icons are other ones)."""
+    icons = pg.evaluate(
+        "Array.from(document.querySelectorAll('[data-testid=stIconMaterial]'))"
+        ".map(e => e.textContent)"
+    )
+    return [i for i in icons if i in ("warning", "home")]
+
+
+def test_names_are_shown_literally_in_headings_cards_legends_and_hovers(browser, tmp_path):
+    """Entities are not decoded, shortcodes not made icons, template placeholders not filled:
+    a name reads as it was written in the Profile heading, the Compare cards, the chart legends
+    and the hover labels Plotly is given."""
+    _needs_browser()
+    data = _data_folder(tmp_path, LITERAL_NAMES, "Myndigheten &amp;", "Sektor :material/home:")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    joiner = "\u2060"
+    try:
+        with serve(data) as url:
+            for page_id, name in LITERAL_NAMES.items():
+                pg.goto(url + f"/profile?id={page_id}&period=all")
+                settle(pg, "h1")
+                heading = pg.locator("h1").first.inner_text().replace(joiner, "")
+                assert heading.strip() == name
+                assert not _icons_from_names(pg)
+            pg.goto(url + f"/compare?ids={PAGE_1}&ids={PAGE_2}&period=all")
+            settle(pg, "h1")
+            pg.wait_for_selector(".legendtext", timeout=60_000)
+            body = pg.locator("body").inner_text().replace(joiner, "")
+            for name in LITERAL_NAMES.values():
+                assert name in body
+            legends = pg.evaluate(
+                "Array.from(document.querySelectorAll('.legendtext')).map(e => e.textContent)"
+            )
+            assert set(LITERAL_NAMES.values()) <= set(legends)
+            templates = pg.evaluate(
+                "Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                ".flatMap(p => (p.data || []).map(t => t.hovertemplate || ''))"
+            )
+            assert templates
+            assert not [t for t in templates if "Verket" in t]
+            assert not _icons_from_names(pg)
+            assert "\U0001f604" not in body  # :smile: stayed a word
+            pg.screenshot(path=str(ARTIFACTS / "hostile-literal-names-compare.png"), full_page=True)
+    finally:
+        context.close()
+
+
 SECRET = "SECRET-DETAIL"
 
 
