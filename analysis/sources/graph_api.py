@@ -81,8 +81,10 @@ def _read_json(path: Path, fast: bool = False) -> object:
 def _quote(value: str, limit: int = 40) -> str:
     """A value as quoted in an error line: masked, then cut short (one bad field cannot flood
     the terminal, and a shifted column of personal data is not echoed)."""
-    value = mask_text(value) or ""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
+    # only a prefix is shown, so only a prefix is masked: a long value costs no more than a
+    # short one (the margin keeps a number that straddles the cut whole for the masker)
+    shown = mask_text(value[: 4 * limit]) or ""
+    return repr(shown if len(value) <= limit and len(shown) <= limit else shown[:limit] + "…")
 
 
 def _timestamp(value: object, path: Path, item_id: str | None, name: str) -> datetime:
