@@ -25,6 +25,20 @@ e-mail addresses and phone numbers, which `storage.write_snapshot` masks like an
 Generation is vectorised with numpy (one loop over the 66 pages, none per row) and seeded: the
 same seed gives identical tables. `--items N` scales every volume, bursts included, to N
 inbound items.
+
+The package, by layer (each module imports only the ones above it):
+
+- `pages`: the 66 page specs, their ids and the registry entries built from them;
+- `texts`: the message corpora, the planted personal data and the numbered text pools;
+- `timing`: the year's local day × hour grid, arrival-time sampling and staffed hours;
+- `simulate`: one page's year as compact numpy arrays, and the seeded loop over every page;
+- `columns`: the Arrow tables of pages, posts and replies, assembled from those arrays;
+- this module: `generate` and `write_demo`, the only entry points callers need, and the names
+  tests look for (page ids, planted personal data).
+
+Outside the package it imports only the data contract, the errors, the opening-hours clock and
+spec, the registry, the settings, the data folder and the snapshot writer; nothing imports it but
+the CLI, the UI, tests and benchmarks, which load it lazily (numpy and the generator are heavy).
 """
 
 from __future__ import annotations
