@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from analysis.hours.clock import closed_days
+from analysis.hours.clock import closed_days, open_intervals
 from analysis.hours.spec import OpeningHours
 from analysis.settings import TIMEZONE
 
@@ -167,23 +167,9 @@ class _Staffed:
 
 @lru_cache(maxsize=32)
 def staffed_hours(spec: str) -> _Staffed:
-    """The open intervals of a schedule from just before the year to well after the snapshot."""
+    """The open intervals of a schedule from just before the year to well after the snapshot,
+    taken from the business clock so replies land in the hours that clock counts."""
     hours = OpeningHours.parse(spec, TIMEZONE)
-    opens, closes = [], []
-    day = FIRST_DAY - timedelta(days=2)
-    last = AS_OF.date() + timedelta(days=120)
-    while day <= last:
-        if not (hours.holidays_closed and day in closed_days(day.year)):
-            for a, b in hours.weekly[day.weekday()]:
-                opens.append(_wall(day, a))  # local wall times: right across DST changes
-                closes.append(_wall(day, b))
-        day += timedelta(days=1)
-    o = np.array(opens, dtype=np.int64)
-    c = np.array(closes, dtype=np.int64)
+    o, c = open_intervals(hours, FIRST_DAY - timedelta(days=2), AS_OF.date() + timedelta(days=120))
     before = np.concatenate(([0], np.cumsum(c - o)[:-1])).astype(np.int64)
     return _Staffed(o, c, before, before + (c - o))
-
-
-def _wall(day: date, minute: int) -> int:
-    extra, minute = divmod(minute, 1440)
-    return local_us(day + timedelta(days=extra), minute // 60, minute % 60)
