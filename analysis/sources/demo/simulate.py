@@ -114,13 +114,8 @@ def _pick(rng: np.random.Generator, pool: np.ndarray, n: int) -> np.ndarray:
     return pool[rng.integers(0, len(pool), n)] if n else np.zeros(0, dtype=np.int64)
 
 
-def _page(
-    rng: np.random.Generator, i: int, spec: PageSpec, n_items: int, scale: float, grid: Grid
-) -> PageYear:
-    pools = text_pools()
-    staffed = staffed_hours(spec.hours)
-
-    # -- how many of what --
+def _event_counts(spec: PageSpec, n_items: int, scale: float) -> dict[str, int]:
+    """Items of the page's planted events, scaled like everything else, at most half the page."""
     events: dict[str, int] = {}
     if spec.key == "fk_foralder":
         events = {"twins_burst": TWINS_BURST, "twins_tail": TWINS_TAIL}
@@ -131,16 +126,25 @@ def _page(
     events = {k: round(v * scale) for k, v in events.items()}
     if sum(events.values()) > n_items // 2:  # a tiny world: events shrink with the page
         events = {k: v * (n_items // 2) // max(sum(events.values()), 1) for k, v in events.items()}
-    n_reg = n_items - sum(events.values())
-    n_pay = round(n_reg * PAYOUT_SHARE) if spec.key == "fk_foralder" else 0
-    n_reg -= n_pay
+    return events
+
+
+@dataclass
+class _Inbound:
+    """Inbound items as (times, categories) parts, each in time order, and the page's special
+    posts as (time, text) pairs."""
+
+    vp: list[tuple[np.ndarray, np.ndarray]]
+    c: list[tuple[np.ndarray, np.ndarray]]
+    special_posts: list[tuple[int, int]]
+
+
+def _regular_items(
+    rng: np.random.Generator, spec: PageSpec, n_reg: int, cells: np.ndarray, grid: Grid
+) -> _Inbound:
+    """Regular visitor posts (with a floor in the study month) and comments."""
     vp_share = spec.vp_share if spec.open_wall else 0.0
-
-    day_w = season_weights(grid, spec.season) * rng.gamma(16.0, 1 / 16.0, DAYS)
-    cells = cell_weights(grid, day_w, spec.daytime)
     in_jan = (grid.cell_us >= JANUARY[0]) & (grid.cell_us < JANUARY[1])
-
-    # -- regular items: visitor posts (with a floor in the study month) and comments --
     n_vp = round(n_reg * vp_share)
     n_vp_jan = 0
     if spec.open_wall:
@@ -156,57 +160,82 @@ def _page(
     t_c = sample_times(rng, n_reg - n_vp, cells, grid)
     cat_vp = draw_categories(rng, len(t_vp), REGULAR_MIX)
     cat_c = draw_categories(rng, len(t_c), REGULAR_MIX)
-    parts_vp = [(t_vp, cat_vp)]
-    parts_c = [(t_c, cat_c)]
+    return _Inbound([(t_vp, cat_vp)], [(t_c, cat_c)], [])
 
-    special_posts: list[tuple[int, int]] = []  # (time, text)
-    if spec.key == "fk_foralder":
-        pay_w, post_days = _payout_days(grid)
-        pay_cells = cell_weights(grid, day_w * pay_w, spec.daytime)
-        k = round(n_pay * vp_share)
-        parts_vp.append((sample_times(rng, k, pay_cells, grid), np.full(k, PAYOUT)))
-        parts_c.append((sample_times(rng, n_pay - k, pay_cells, grid), np.full(n_pay - k, PAYOUT)))
-        for d in post_days:
-            at = local_us(grid.days[d], 9, 30) + int(rng.integers(0, 1800)) * US
-            special_posts.append((at, pools.special_posts["payout"]))
-        t0 = local_us(*TWINS_AT)
-        special_posts.append((t0 - 20 * MIN_US, pools.special_posts["twins"]))
-        n_b, n_t = events["twins_burst"], events["twins_tail"]
-        burst = np.sort(t0 + rng.integers(0, 900, n_b) * US)
-        tail = np.sort(np.minimum(rng.exponential(2400, n_t), 6 * 3600).astype(np.int64))
-        parts_c.append(
-            (np.concatenate([burst, t0 + (900 + tail) * US]), np.full(n_b + n_t, TWINS_))
-        )
-    if spec.key == "pension":
-        special_posts.append((local_us(date(2017, 2, 20), 9, 0), pools.special_posts["orange"]))
-        t0 = local_us(*STORM_AT)
-        n = events["storm"]
-        st = (
-            t0 + np.sort(np.minimum(rng.exponential(12 * 3600, n), 5 * 86400).astype(np.int64)) * US
-        )
-        is_vp = rng.random(n) < 0.25
-        parts_vp.append((st[is_vp], np.full(int(is_vp.sum()), STORM_)))
-        parts_c.append((st[~is_vp], np.full(int((~is_vp).sum()), STORM_)))
-    if spec.key == "skv_dekl":
-        special_posts.append((local_us(date(2017, 5, 2), 8, 0), pools.special_posts["deadline"]))
-        t0 = local_us(*CRASH_AT)
-        n = events["crash"]
-        parts_c.append((t0 + np.sort(rng.integers(0, 900, n)) * US, np.full(n, CRASH_)))
 
-    # each part is in time order already: a stable sort only merges the runs
-    t_vp = np.concatenate([p[0] for p in parts_vp])
-    cat_vp = np.concatenate([p[1] for p in parts_vp]).astype(np.int64)
-    t_c = np.concatenate([p[0] for p in parts_c])
-    cat_c = np.concatenate([p[1] for p in parts_c]).astype(np.int64)
-    if len(parts_vp) > 1:
-        o = np.argsort(t_vp, kind="stable")
-        t_vp, cat_vp = t_vp[o], cat_vp[o]
-    if len(parts_c) > 1:
-        o = np.argsort(t_c, kind="stable")
-        t_c, cat_c = t_c[o], cat_c[o]
+def _payout_and_twins(
+    rng: np.random.Generator,
+    spec: PageSpec,
+    inbound: _Inbound,
+    n_pay: int,
+    events: dict[str, int],
+    day_w: np.ndarray,
+    grid: Grid,
+) -> None:
+    """Försäkringskassan förälder: payout questions around each monthly "När kommer
+    pengarna?" post, and the twin parents' burst of comments under their campaign post."""
+    pools = text_pools()
+    vp_share = spec.vp_share if spec.open_wall else 0.0
+    pay_w, post_days = _payout_days(grid)
+    pay_cells = cell_weights(grid, day_w * pay_w, spec.daytime)
+    k = round(n_pay * vp_share)
+    inbound.vp.append((sample_times(rng, k, pay_cells, grid), np.full(k, PAYOUT)))
+    inbound.c.append((sample_times(rng, n_pay - k, pay_cells, grid), np.full(n_pay - k, PAYOUT)))
+    for d in post_days:
+        at = local_us(grid.days[d], 9, 30) + int(rng.integers(0, 1800)) * US
+        inbound.special_posts.append((at, pools.special_posts["payout"]))
+    t0 = local_us(*TWINS_AT)
+    inbound.special_posts.append((t0 - 20 * MIN_US, pools.special_posts["twins"]))
+    n_b, n_t = events["twins_burst"], events["twins_tail"]
+    burst = np.sort(t0 + rng.integers(0, 900, n_b) * US)
+    tail = np.sort(np.minimum(rng.exponential(2400, n_t), 6 * 3600).astype(np.int64))
+    inbound.c.append((np.concatenate([burst, t0 + (900 + tail) * US]), np.full(n_b + n_t, TWINS_)))
 
-    # -- the page's own posts: office hours on working days, a few special ones --
-    n_pp = int(np.clip(round(len(t_c) / 30), 8, 520))
+
+def _storm(rng: np.random.Generator, inbound: _Inbound, n: int) -> None:
+    """Pensionsmyndigheten: the orange-envelope post, and the storm after TV4's segment."""
+    pools = text_pools()
+    inbound.special_posts.append((local_us(date(2017, 2, 20), 9, 0), pools.special_posts["orange"]))
+    t0 = local_us(*STORM_AT)
+    st = t0 + np.sort(np.minimum(rng.exponential(12 * 3600, n), 5 * 86400).astype(np.int64)) * US
+    is_vp = rng.random(n) < 0.25
+    inbound.vp.append((st[is_vp], np.full(int(is_vp.sum()), STORM_)))
+    inbound.c.append((st[~is_vp], np.full(int((~is_vp).sum()), STORM_)))
+
+
+def _crash(rng: np.random.Generator, inbound: _Inbound, n: int) -> None:
+    """Skatteverket – Dags att deklarera: the deadline post and the e-service crash evening."""
+    pools = text_pools()
+    inbound.special_posts.append(
+        (local_us(date(2017, 5, 2), 8, 0), pools.special_posts["deadline"])
+    )
+    t0 = local_us(*CRASH_AT)
+    inbound.c.append((t0 + np.sort(rng.integers(0, 900, n)) * US, np.full(n, CRASH_)))
+
+
+def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """One (times, categories) pair in time order; each part is in time order already, so a
+    stable sort only merges the runs."""
+    t = np.concatenate([p[0] for p in parts])
+    cat = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    if len(parts) > 1:
+        o = np.argsort(t, kind="stable")
+        t, cat = t[o], cat[o]
+    return t, cat
+
+
+def _page_posts(
+    rng: np.random.Generator,
+    spec: PageSpec,
+    n_comments: int,
+    special_posts: list[tuple[int, int]],
+    day_w: np.ndarray,
+    grid: Grid,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The page's own posts (times, texts) in time order: office hours on working days, an
+    anchor post before the year and the special ones."""
+    pools = text_pools()
+    n_pp = int(np.clip(round(n_comments / 30), 8, 520))
     office = day_w * OFFICE_WEEKDAYS[grid.weekday] * (grid.weekday < 5) * ~grid.closed
     pp_cells = (office[:, None] * OFFICE_HOURS[None, :]).ravel()
     pp_t = np.concatenate(
@@ -224,24 +253,15 @@ def _page(
         [_pick(rng, post_pool, n_pp + 1), np.array([s[1] for s in special_posts], dtype=np.int64)]
     )
     o = np.argsort(pp_t, kind="stable")
-    pp_t, pp_text = pp_t[o], pp_text[o]
-    # page posts and visitor posts share the page's post numbers, in time order
-    wall_t = np.concatenate([pp_t, t_vp])
-    numbers = np.empty(len(wall_t), dtype=np.int64)
-    numbers[np.argsort(wall_t, kind="stable")] = 1_000_000_000 + np.arange(len(wall_t))
-    pp_num, vp_num = numbers[: len(pp_t)], numbers[len(pp_t) :]
+    return pp_t[o], pp_text[o]
 
-    # comments go under the latest page post before them, some under an older one
-    latest = np.searchsorted(pp_t, t_c, side="left") - 1
-    back = np.where(cat_c >= STORM_, 0, rng.geometric(0.65, len(t_c)) - 1)
-    parent = np.clip(latest - back, 0, None)
 
-    # -- text --
-    t_all = np.concatenate([t_vp, t_c])
-    cat = np.concatenate([cat_vp, cat_c])
-    n = len(t_all)
-    is_vp = np.zeros(n, dtype=bool)
-    is_vp[: len(t_vp)] = True
+def _bodies(
+    rng: np.random.Generator, spec: PageSpec, cat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each item's text number by category, and its opening and closing greeting."""
+    pools = text_pools()
+    n = len(cat)
     body = np.zeros(n, dtype=np.int64)
     questions = pools.questions.get(spec.topic, pools.questions["generic"])
     statements = pools.statements.get(spec.topic, pools.statements["generic"])
@@ -256,8 +276,15 @@ def _page(
     opening = np.where(greet, draw_categories(rng, n, OPENING_P), 0)
     closing = np.where(greet, draw_categories(rng, n, CLOSING_P), 0)
     closing[cat == THANKS_] = 0
+    return body, opening, closing
 
-    # -- visitors: a few regulars write a lot (Zipf), most write once or twice --
+
+def _authors(
+    rng: np.random.Generator, i: int, n_items: int, cat: np.ndarray, is_vp: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Visitor ids (a few regulars write a lot, Zipf-like; most write once or twice) and the
+    hidden flag (-1 unknown for visitor posts; some storm and personal-data comments hidden)."""
+    n = len(cat)
     pool_size = min(max(30, n_items // 8), AUTHORS_PER_PAGE)
     regular = rng.random(n) < 0.6
     zipfish = (rng.random(n) ** -1.4 - 1).astype(np.int64)  # Pareto tail, a ≈ 1.7
@@ -268,14 +295,22 @@ def _page(
         ((cat == STORM_) & (rng.random(n) < 0.12)) | ((cat == PII) & (rng.random(n) < 0.3))
     )
     hidden[hide] = 1
+    return author, hidden
 
-    # -- page replies, in staffed hours --
+
+def _reply_times(
+    rng: np.random.Generator, spec: PageSpec, t: np.ndarray, cat: np.ndarray, is_vp: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which items get a page reply, when the first and a second one land (in staffed hours;
+    NEVER for no second reply) and which first replies ask a follow-up question."""
+    staffed = staffed_hours(spec.hours)
+    n = len(t)
     weight = np.ones(len(REPLY_WEIGHT)) if spec.key == "pension" else REPLY_WEIGHT
     p_reply = np.minimum(spec.reply * weight[cat], 1.0)
     if spec.role == "silent":
         p_reply[is_vp] = 0.0
     answered = rng.random(n) < p_reply
-    f_item, is_open = staffed.open_before(t_all)
+    f_item, is_open = staffed.open_before(t)
     minutes = spec.delay * np.exp(spec.sigma * rng.standard_normal(n)) * DELAY_WEIGHT[cat]
     minutes = np.maximum(np.where(is_open, minutes, minutes * BACKLOG), 1.0)
     f_first = f_item + (minutes * MIN_US).astype(np.int64)
@@ -285,14 +320,20 @@ def _page(
     minutes2 = np.maximum(spec.delay * np.exp(spec.sigma * rng.standard_normal(n)), 5.0)
     second_t = np.full(n, NEVER)
     second_t[second] = staffed.after(f_first[second], minutes2[second])
+    return answered, first, second_t, followup
 
-    _study_month(rng, spec, t_all, is_vp, answered, first, second_t)
 
-    as_of = utc_us(AS_OF)
-    r1 = np.flatnonzero(answered & (first < as_of))  # an export holds no later reply
-    r2 = np.flatnonzero(answered & (second_t < as_of))
-
-    # -- reply texts (only for the replies there are) --
+def _reply_texts(
+    rng: np.random.Generator,
+    spec: PageSpec,
+    cat: np.ndarray,
+    body: np.ndarray,
+    followup: np.ndarray,
+    r1: np.ndarray,
+    r2: np.ndarray,
+) -> np.ndarray:
+    """Reply text numbers × aliases + alias of the first replies `r1`, then the second `r2`."""
+    pools = text_pools()
     text = _pick(rng, pools.reply_generic, len(r1))
     r_cat = cat[r1]
     for code, pool in (
@@ -316,8 +357,58 @@ def _page(
         rng, pools.reply_second_tax if spec.followup >= 0.5 else pools.reply_second, len(r2)
     )
     alias2 = np.where(rng.random(len(r2)) < 0.7, rng.integers(1, len(ALIASES), len(r2)), 0)
+    return np.concatenate([text, text2]) * len(ALIASES) + np.concatenate([alias, alias2])
+
+
+def _page(
+    rng: np.random.Generator, i: int, spec: PageSpec, n_items: int, scale: float, grid: Grid
+) -> PageYear:
+    """Page `i`'s year: the steps below draw from `rng` in a fixed order, so a seed gives one
+    world."""
+    events = _event_counts(spec, n_items, scale)
+    n_reg = n_items - sum(events.values())
+    n_pay = round(n_reg * PAYOUT_SHARE) if spec.key == "fk_foralder" else 0
+    n_reg -= n_pay
+
+    day_w = season_weights(grid, spec.season) * rng.gamma(16.0, 1 / 16.0, DAYS)
+    cells = cell_weights(grid, day_w, spec.daytime)
+    inbound = _regular_items(rng, spec, n_reg, cells, grid)
+    if spec.key == "fk_foralder":
+        _payout_and_twins(rng, spec, inbound, n_pay, events, day_w, grid)
+    if spec.key == "pension":
+        _storm(rng, inbound, events["storm"])
+    if spec.key == "skv_dekl":
+        _crash(rng, inbound, events["crash"])
+    t_vp, cat_vp = _merge(inbound.vp)
+    t_c, cat_c = _merge(inbound.c)
+
+    pp_t, pp_text = _page_posts(rng, spec, len(t_c), inbound.special_posts, day_w, grid)
+    # page posts and visitor posts share the page's post numbers, in time order
+    wall_t = np.concatenate([pp_t, t_vp])
+    numbers = np.empty(len(wall_t), dtype=np.int64)
+    numbers[np.argsort(wall_t, kind="stable")] = 1_000_000_000 + np.arange(len(wall_t))
+    pp_num, vp_num = numbers[: len(pp_t)], numbers[len(pp_t) :]
+    # comments go under the latest page post before them, some under an older one
+    latest = np.searchsorted(pp_t, t_c, side="left") - 1
+    back = np.where(cat_c >= STORM_, 0, rng.geometric(0.65, len(t_c)) - 1)
+    parent = np.clip(latest - back, 0, None)
+
+    t_all = np.concatenate([t_vp, t_c])
+    cat = np.concatenate([cat_vp, cat_c])
+    is_vp = np.zeros(len(t_all), dtype=bool)
+    is_vp[: len(t_vp)] = True
+    body, opening, closing = _bodies(rng, spec, cat)
+    author, hidden = _authors(rng, i, n_items, cat, is_vp)
+
+    answered, first, second_t, followup = _reply_times(rng, spec, t_all, cat, is_vp)
+    _study_month(rng, spec, t_all, is_vp, answered, first, second_t)
+    as_of = utc_us(AS_OF)
+    r1 = np.flatnonzero(answered & (first < as_of))  # an export holds no later reply
+    r2 = np.flatnonzero(answered & (second_t < as_of))
+    r_message = _reply_texts(rng, spec, cat, body, followup, r1, r2)
+
     conversation = int(rng.poisson(0.8, int(is_vp.sum())).sum())
-    n_texts, n_closings, n_aliases = len(pools.texts.values), len(CLOSINGS), len(ALIASES)
+    n_texts = len(text_pools().texts.values)
     return PageYear(
         pp_t=pp_t,
         pp_text=pp_text,
@@ -325,14 +416,12 @@ def _page(
         n_vp=len(t_vp),
         t=t_all,
         root=np.concatenate([vp_num, pp_num[parent]]).astype(np.int64),
-        message=((opening * n_texts + body) * n_closings + closing).astype(np.int32),
+        message=((opening * n_texts + body) * len(CLOSINGS) + closing).astype(np.int32),
         author=author.astype(np.int32),
         hidden=hidden,
         r_item=np.concatenate([r1, r2]).astype(np.int32),
         r_t=np.concatenate([first[r1], second_t[r2]]),
-        r_message=(
-            np.concatenate([text, text2]) * n_aliases + np.concatenate([alias, alias2])
-        ).astype(np.int32),
+        r_message=r_message.astype(np.int32),
         conversation=conversation,
     )
 
