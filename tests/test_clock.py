@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 
-from analysis.hours.clock import business_minutes, closed_days, is_open, wall_minutes
+from analysis.hours.clock import (
+    business_minutes,
+    closed_days,
+    is_open,
+    open_intervals,
+    wall_minutes,
+)
 from analysis.hours.spec import DEFAULT_HOURS, OpeningHours
 
 STHLM = ZoneInfo("Europe/Stockholm")
@@ -188,6 +194,23 @@ def test_spec_round_trips(spec):
 def test_bad_specs_raise_with_the_bad_part(spec, fragment):
     with pytest.raises(ValueError, match=fragment):
         OpeningHours.parse(spec)
+
+
+def test_open_intervals_skip_weekends_and_holidays_and_follow_dst():
+    """Thu 5 Jan 2017, then Epiphany and a weekend closed, then Mon 9 Jan; Fri 24 Mar in winter
+    time, Mon 27 Mar in summer time (the clocks go forward on Sunday 26 Mar)."""
+
+    def us(*local: str) -> list[int]:
+        return [int(utc(t).astype(np.int64)) for t in local]
+
+    opens, closes = open_intervals(DEFAULT_HOURS, date(2017, 1, 5), date(2017, 1, 9))
+    assert opens.tolist() == us("2017-01-05 08:00", "2017-01-09 08:00")
+    assert closes.tolist() == us("2017-01-05 16:00", "2017-01-09 16:00")
+    opens, closes = open_intervals(DEFAULT_HOURS, date(2017, 3, 24), date(2017, 3, 27))
+    utc_hour = [int(datetime(2017, 3, d, h, tzinfo=UTC).timestamp()) * 1_000_000 for d, h in
+                ((24, 7), (27, 6))]  # fmt: skip
+    assert opens.tolist() == utc_hour
+    assert (closes - opens).tolist() == [8 * 3_600_000_000] * 2
 
 
 def test_closed_days_include_the_eves_but_not_every_sunday():

@@ -70,6 +70,13 @@ class _Table:
     hops: int  # most rows opening inside one grid hour
 
 
+def open_intervals(hours: OpeningHours, first: date, last: date) -> tuple[np.ndarray, np.ndarray]:
+    """Opening and closing instants (UTC µs, int64, in time order) of every local day in
+    [first, last]: the business clock's open intervals, for code that places times inside them."""
+    table = _open_table(hours, first, last)
+    return table.opens[1:], table.closes[1:]  # row 0 is the table's empty start row
+
+
 @lru_cache(maxsize=256)
 def _open_table(hours: OpeningHours, first: date, last: date) -> _Table:
     """The open intervals of every local day in [first, last] (built once, then cached)."""

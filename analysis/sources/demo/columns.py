@@ -1,0 +1,223 @@
+"""Arrow columns and tables of the demo world, assembled as bytes from the per-page arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.contract import BATCH_ROWS, PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
+from analysis.errors import InputError
+from analysis.sources.demo.pages import PAGE_IDS, PAGES
+from analysis.sources.demo.simulate import PageYear
+from analysis.sources.demo.texts import ALIASES, CLOSINGS, OPENINGS, text_pools
+
+
+def _digits(values: np.ndarray, width: int) -> list[np.ndarray]:
+    """Zero-padded decimal digits of numbers, as byte chunks of up to five digits (by lookup)."""
+    v = np.asarray(values, dtype=np.int64)
+    chunks = []
+    while width > 0:
+        k = min(5, width)
+        chunks.append(np.take(_digit_table(k), v % 10**k))
+        v = v // 10**k
+        width -= k
+    return chunks[::-1]
+
+
+@lru_cache(maxsize=8)
+def _digit_table(k: int) -> np.ndarray:
+    """b"00…0" … b"99…9" (k digits) as fixed-size byte strings."""
+    return np.array([f"{i:0{k}d}".encode() for i in range(10**k)], dtype=f"S{k}").view(f"V{k}")
+
+
+def _fixed(n: int, *parts) -> pa.Array:
+    """A string column whose rows all have the same width, assembled as bytes in numpy.
+
+    Each part is a literal (str), an array of fixed-size byte strings (numpy void dtype, one
+    per row) or a list of such arrays (`_digits`). The parts are the fields of one packed
+    structured array, whose bytes become the Arrow column's data."""
+    fields: list[np.ndarray | np.void] = []
+    for part in parts:
+        if isinstance(part, str):
+            fields.append(np.void(part.encode()))
+        elif isinstance(part, list):
+            fields.extend(part)
+        else:
+            fields.append(part)
+    sizes = [f.dtype.itemsize for f in fields]
+    width = sum(sizes)
+    if n * width >= 2**31:
+        raise InputError("--items", "too many items for one demo snapshot")
+    dtype = np.dtype(
+        {
+            "names": [f"f{i}" for i in range(len(fields))],
+            "formats": [f"V{k}" for k in sizes],
+            "offsets": np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist(),
+            "itemsize": width,
+        }
+    )
+    rows = np.empty(n, dtype)
+    for i, value in enumerate(fields):
+        rows[f"f{i}"] = value
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+    data = rows.view(np.uint8)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+
+def _ts(values: np.ndarray) -> pa.Array:
+    return pa.array(values, pa.int64()).cast(pa.timestamp("us", tz="UTC"))
+
+
+def _texts(dictionary: list[str], index: np.ndarray) -> pa.Array:
+    return _take(pa.array(dictionary, pa.string()), index)
+
+
+def _take(dictionary: pa.Array, index: np.ndarray) -> pa.Array:
+    return pc.take(dictionary, pa.array(index, pa.int64()))
+
+
+@lru_cache(maxsize=1)
+def _combinations() -> tuple[list[str], list[str]]:
+    """Every opening + text + closing a visitor can write, and every reply + signature."""
+    pools = text_pools()
+    visitor = [o + t + c for o in OPENINGS for t in pools.texts.values for c in CLOSINGS]
+    reply = [t + a for t in pools.replies.values for a in ALIASES]
+    return visitor, reply
+
+
+PID_BYTES = np.array([p.encode() for p in PAGE_IDS], dtype="S15").view("V15")
+FB = "https://www.facebook.com/"
+
+
+@lru_cache(maxsize=1)
+def _combination_arrays() -> tuple[pa.Array, pa.Array]:
+    visitor, reply = _combinations()
+    return pa.array(visitor, pa.string()), pa.array(reply, pa.string())
+
+
+def _kind_rows(kind: str, n: int) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, dtype=np.int8)), pa.array([kind])
+    ).cast(pa.string())
+
+
+def _slices(lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    for a in range(lo, hi, BATCH_ROWS):
+        yield a, min(a + BATCH_ROWS, hi)
+
+
+def post_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
+    """The posts table in batches: every page's own posts, then visitor posts, then comments
+    (page by page, each in time order), at most BATCH_ROWS rows a batch."""
+    pools = text_pools()
+    visitor_texts, _ = _combination_arrays()
+    pp_page = np.repeat(np.arange(len(pages)), [len(p.pp_t) for p in pages])
+    n_pp = len(pp_page)
+    pp_pid = np.take(PID_BYTES, pp_page)
+    pp_num = _digits(np.concatenate([p.pp_num for p in pages]), 10)
+    page_posts = {
+        "post_id": _fixed(n_pp, pp_pid, "_", pp_num),
+        "page_id": _fixed(n_pp, pp_pid),
+        "kind": _kind_rows("page_post", n_pp),
+        "parent_id": pa.nulls(n_pp, pa.string()),
+        "created_at": _ts(np.concatenate([p.pp_t for p in pages])),
+        "author_id": pa.nulls(n_pp, pa.string()),
+        "message": _texts(pools.posts.values, np.concatenate([p.pp_text for p in pages])),
+        "is_hidden": pa.nulls(n_pp, pa.bool_()),
+        "permalink_url": _fixed(n_pp, FB, pp_pid, "/posts/", pp_num),
+    }
+    yield pa.table(page_posts, schema=RAW_POSTS_SCHEMA)
+    del page_posts, pp_pid, pp_num
+
+    for i, p in enumerate(pages):  # visitor posts
+        pid = PAGE_IDS[i]
+        for a, b in _slices(0, p.n_vp):
+            n, num = b - a, _digits(p.root[a:b], 10)
+            h = p.hidden[a:b]
+            yield pa.table(
+                {
+                    "post_id": _fixed(n, pid, "_", num),
+                    "page_id": _fixed(n, pid),
+                    "kind": _kind_rows("visitor_post", n),
+                    "parent_id": pa.nulls(n, pa.string()),
+                    "created_at": _ts(p.t[a:b]),
+                    "author_id": _fixed(n, "visitor_", _digits(p.author[a:b], 9)),
+                    "message": _take(visitor_texts, p.message[a:b]),
+                    "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
+                    "permalink_url": _fixed(n, FB, pid, "/posts/", num),
+                },
+                schema=RAW_POSTS_SCHEMA,
+            )
+    first = 2_000_000_000  # comment numbers: unique over the world, in page and time order
+    for i, p in enumerate(pages):  # comments
+        pid = PAGE_IDS[i]
+        for a, b in _slices(p.n_vp, len(p.t)):
+            n = b - a
+            parent = _digits(p.root[a:b], 10)
+            num = _digits(first + (a - p.n_vp) + np.arange(n), 10)
+            h = p.hidden[a:b]
+            yield pa.table(
+                {
+                    "post_id": _fixed(n, pid, "_", parent, "_", num),
+                    "page_id": _fixed(n, pid),
+                    "kind": _kind_rows("comment", n),
+                    "parent_id": _fixed(n, pid, "_", parent),
+                    "created_at": _ts(p.t[a:b]),
+                    "author_id": _fixed(n, "visitor_", _digits(p.author[a:b], 9)),
+                    "message": _take(visitor_texts, p.message[a:b]),
+                    "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
+                    "permalink_url": _fixed(n, FB, pid, "/posts/", parent, "?comment_id=", num),
+                },
+                schema=RAW_POSTS_SCHEMA,
+            )
+        first += len(p.t) - p.n_vp
+
+
+def reply_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
+    """The replies table in batches: replies to visitor posts (item ids of 26 characters), then
+    to comments (37), page by page. Empties `pages` when done: nothing else needs them."""
+    _, reply_texts = _combination_arrays()
+    c_first = 2_000_000_000 + np.concatenate([[0], np.cumsum([len(p.t) - p.n_vp for p in pages])])
+    r_first = 3_000_000_000 + np.concatenate([[0], np.cumsum([len(p.r_item) for p in pages])])
+    for on_vp in (True, False):
+        for i, p in enumerate(pages):
+            pid = PAGE_IDS[i]
+            picked = np.flatnonzero((p.r_item < p.n_vp) == on_vp)
+            for a, b in _slices(0, len(picked)):
+                rows = picked[a:b]
+                m, local = len(rows), p.r_item[rows].astype(np.int64)
+                root = _digits(p.root[local], 10)
+                if on_vp:
+                    item_id = _fixed(m, pid, "_", root)
+                else:
+                    num = _digits(c_first[i] + local - p.n_vp, 10)
+                    item_id = _fixed(m, pid, "_", root, "_", num)
+                yield pa.table(
+                    {
+                        "reply_id": _fixed(m, pid, "_", root, "_", _digits(r_first[i] + rows, 10)),
+                        "page_id": _fixed(m, pid),
+                        "item_id": item_id,
+                        "created_at": _ts(p.r_t[rows]),
+                        "message": _take(reply_texts, p.r_message[rows]),
+                    },
+                    schema=REPLIES_SCHEMA,
+                )
+    pages.clear()
+
+
+def pages_table() -> pa.Table:
+    return pa.table(
+        {
+            "page_id": list(PAGE_IDS),
+            "page_name": [s.name for s in PAGES],
+            "category": [s.category for s in PAGES],
+            "link": [f"{FB}{p}" for p in PAGE_IDS],
+            "fan_count": [round(s.followers * 0.96) for s in PAGES],
+            "followers_count": [s.followers for s in PAGES],
+        },
+        schema=PAGES_SCHEMA,
+    )
