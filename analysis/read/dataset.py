@@ -31,7 +31,7 @@ from analysis.read import sql
 if TYPE_CHECKING:
     import pandas as pd
 
-STAGING_MACROS = ("stg_item_facts", "stg_posts", "stg_replies")
+STAGING_MACROS = ("stg_latest", "stg_item_facts", "stg_posts", "stg_replies")
 # defined once page_dim exists, which they read
 INTERMEDIATE_MACROS = ("int_page_entities", "int_items_in_scope", "int_page_posts")
 # page_dim: each page of the data with its registry entry (defaults filled in)
