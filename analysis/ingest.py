@@ -10,7 +10,7 @@ from pathlib import Path
 
 from analysis.datafolder import quarantine_path
 from analysis.snapshot.writer import SnapshotInfo, write_snapshot_batches
-from analysis.sources import graph_api
+from analysis.sources import graph_api, quarantine
 
 
 @dataclass
@@ -36,9 +36,9 @@ def ingest_graph_api(
     # Packed: the export is held compressed until the snapshot writer takes it batch by batch
     result = graph_api.parse_paths(paths, skip_invalid=skip_invalid, progress=progress, pack=True)
     pages, posts, replies = result.batches()
-    quarantine = None
+    rejected = None
     if result.rejected:
-        quarantine = "\n".join(graph_api.iter_rejected_lines(result.rejected)) + "\n"
+        rejected = "\n".join(quarantine.lines(result.rejected)) + "\n"
     info = write_snapshot_batches(
         Path(data_dir),
         pages,
@@ -52,10 +52,10 @@ def ingest_graph_api(
             "page_comments_on_own_posts": result.counts["page_comments_on_own_posts"],
             "rejected": len(result.rejected),
         },
-        quarantine=quarantine,
+        quarantine=rejected,
         now=now,
     )
-    quarantine_file = quarantine_path(data_dir, info.snapshot_id) if quarantine else None
+    quarantine_file = quarantine_path(data_dir, info.snapshot_id) if rejected else None
     return IngestReport(
         info, result.counts, result.anomalies, len(result.rejected), quarantine_file
     )

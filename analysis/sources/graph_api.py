@@ -21,6 +21,7 @@ import pyarrow as pa
 from analysis.contract import FIRST_YEAR, LAST_YEAR
 from analysis.errors import InputError
 from analysis.snapshot.privacy import mask_text
+from analysis.sources import quarantine
 from analysis.sources.buffer import ParseResult, Rejected
 
 
@@ -215,7 +216,7 @@ class _PageParser:
                 self.page_comment(node, path, post_id)
             except InputError as exc:
                 _rollback(self.out, mark)
-                self.out.rejected.append(Rejected(exc.path, exc.item_id, str(exc), _mask_raw(node)))
+                self.out.rejected.append(Rejected(exc.path, exc.item_id, str(exc), _kept(node)))
 
     def page_comment(self, node: object, path: Path, post_id: str) -> None:
         """A top-level comment on the page's own post: an inbound item with its thread."""
@@ -299,31 +300,14 @@ def _rollback(result: ParseResult, mark: tuple[int, int]) -> None:
 
 # What a quarantined item keeps: the fields the parser reads, minus the authors. Everything
 # else (tagged people, reactions, attachments, unknown fields) may name someone: dropped.
+def _kept(raw: object) -> object:
+    return quarantine.masked_copy(raw, QUARANTINE_FIELDS)
+
+
+# what of a rejected item is kept in quarantine: no authors, no tags
 QUARANTINE_FIELDS = frozenset(
     {"id", "created_time", "message", "is_hidden", "permalink_url", "comments", "data"}
 )
-
-
-QUARANTINE_DEPTH = 32  # a real item nests comments three levels; deeper is cut, not recursed
-CUT = "[nested too deeply]"
-
-
-def _mask_raw(raw: object, depth: int = 0) -> object:
-    """A rejected item as kept in quarantine: known fields only (no authors, no tags), every
-    scalar masked whatever its JSON type (a personnummer may be written as a number)."""
-    if isinstance(raw, dict | list) and depth >= QUARANTINE_DEPTH:
-        return CUT
-    if isinstance(raw, dict):
-        return {k: _mask_raw(v, depth + 1) for k, v in raw.items() if k in QUARANTINE_FIELDS}
-    if isinstance(raw, list):
-        return [_mask_raw(v, depth + 1) for v in raw]
-    if isinstance(raw, str):
-        return mask_text(raw.encode("utf-8", "replace").decode("utf-8"))
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        text = repr(raw)
-        masked = mask_text(text)
-        return raw if masked == text else masked
-    return raw
 
 
 def parse_paths(
@@ -454,7 +438,7 @@ def _parse_file(task: tuple[Path, str, bool, bool]) -> ParseResult:
                 if not skip_invalid:
                     raise
                 _rollback(part, mark)
-                part.rejected.append(Rejected(exc.path, exc.item_id, str(exc), _mask_raw(item)))
+                part.rejected.append(Rejected(exc.path, exc.item_id, str(exc), _kept(item)))
         del items
         if pack:
             part.pack()
@@ -463,12 +447,3 @@ def _parse_file(task: tuple[Path, str, bool, bool]) -> ParseResult:
     except InputError as exc:
         part = ParseResult(error=(exc.path, exc.message, exc.item_id))
     return part
-
-
-def iter_rejected_lines(rejected: list[Rejected]) -> Iterator[str]:
-    """Quarantine lines; reasons quote raw values, so they are masked like messages."""
-    for r in rejected:
-        yield json.dumps(
-            {"file": r.path, "item_id": r.item_id, "reason": mask_text(r.reason), "item": r.raw},
-            ensure_ascii=False,
-        )
