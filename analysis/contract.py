@@ -8,6 +8,8 @@ describes every column for tools that write snapshots directly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import pyarrow as pa
 
 SCHEMA_VERSION = 1
@@ -84,3 +86,22 @@ FACTS_SCHEMA = pa.schema(
         ("business_minutes_observed", pa.float64()),
     ]
 )
+
+
+def rebatch(tables: Iterable[pa.Table], rows: int, schema: pa.Schema) -> Iterator[pa.Table]:
+    """The rows of `tables`, in order, as tables of `rows` rows (the last one shorter): at least
+    one table, empty when there are no rows. Slices, not copies; each input is let go as soon as
+    its rows are out, so a generator of tables is held one or two at a time."""
+    pending: list[pa.Table] = []
+    count, sent = 0, False
+    for table in tables:
+        pending.append(table)
+        count += table.num_rows
+        del table
+        while count >= rows:
+            joined = pa.concat_tables(pending)
+            yield joined.slice(0, rows)
+            pending, count, sent = [joined.slice(rows)], count - rows, True
+            del joined
+    if count or not sent:
+        yield pa.concat_tables(pending) if pending else schema.empty_table()

@@ -91,7 +91,7 @@ def test_an_error_is_one_line_on_stderr_with_exit_2(tmp_path, capsys):
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("error: ")
-    assert str(tmp_path / "missing") in lines[0]
+    assert f"{tmp_path / 'missing'}: no such data folder" in lines[0]
 
 
 def test_docs_check_passes_on_the_committed_methodology():

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli, methodology
+from analysis import cli, contract, methodology
 from analysis.contract import FACTS_SCHEMA
 from analysis.read.metrics import RANK_COLUMNS
 from analysis.registry import COLUMNS as REGISTRY_COLUMNS
-from analysis.snapshot import writer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,9 +28,9 @@ def test_methodology_has_both_languages_for_every_definition():
 @pytest.mark.parametrize(
     ("table", "schema"),
     [
-        ("pages.parquet", writer.PAGES_SCHEMA),
-        ("posts.parquet", writer.POSTS_SCHEMA),
-        ("replies.parquet", writer.REPLIES_SCHEMA),
+        ("pages.parquet", contract.PAGES_SCHEMA),
+        ("posts.parquet", contract.POSTS_SCHEMA),
+        ("replies.parquet", contract.REPLIES_SCHEMA),
         ("item_facts.parquet", FACTS_SCHEMA),
     ],
 )

@@ -10,8 +10,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from analysis.contract import REPLIES_SCHEMA
 from analysis.errors import InputError
-from analysis.sources import graph_api
+from analysis.sources import buffer, graph_api
 from tests.graph_export import node, write_page
 
 
@@ -53,7 +54,7 @@ def _as_rows(t: pa.Table) -> list[tuple]:
     return list(zip(*(t[c].to_pylist() for c in t.column_names), strict=True))
 
 
-def _same(a: graph_api.ParseResult, b: graph_api.ParseResult) -> None:
+def _same(a: buffer.ParseResult, b: buffer.ParseResult) -> None:
     ta, tb = a.tables(), b.tables()
     for x, y in zip(ta, tb, strict=True):
         assert x.schema == y.schema
@@ -138,7 +139,7 @@ def test_orjson_reads_what_json_reads_or_hands_over(tmp_path, text):
     assert fast == plain or (text.endswith("18446744073709551616}") and fast[0] == plain[0])
 
 
-def _packed_tables(result: graph_api.ParseResult) -> tuple[list, list, list]:
+def _packed_tables(result: buffer.ParseResult) -> tuple[list, list, list]:
     pages, posts, replies = result.batches()
     return pages, list(posts), list(replies)
 
@@ -149,7 +150,7 @@ def test_packed_batches_are_the_tables_in_slices(tmp_path, monkeypatch, batch_ro
     """What the ingest hands the snapshot writer (compressed per file, unpacked batch by batch)
     is the plain parse's tables cut as `write_snapshot` cuts them: same rows, same order, the
     same duplicates dropped and counted, with batches that cross file boundaries."""
-    monkeypatch.setattr(graph_api, "BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(buffer, "BATCH_ROWS", batch_rows)
     export = _export(tmp_path / "export")
     plain = graph_api.parse_paths([export], workers=1)
     packed = graph_api.parse_paths([export], workers=workers, pack=True)
@@ -169,7 +170,7 @@ def test_packed_batches_are_the_tables_in_slices(tmp_path, monkeypatch, batch_ro
 
 
 def test_packed_batches_without_duplicates_and_empty(tmp_path, monkeypatch):
-    monkeypatch.setattr(graph_api, "BATCH_ROWS", 5)
+    monkeypatch.setattr(buffer, "BATCH_ROWS", 5)
     at = "2017-01-02 10:00"
     write_page(tmp_path / "export", "100", "Sida",
                [[node(f"p{i}", at, "u1", "Fråga?") for i in range(6)], []])  # fmt: skip
@@ -177,7 +178,7 @@ def test_packed_batches_without_duplicates_and_empty(tmp_path, monkeypatch):
     _, posts, replies = packed.batches()
     assert [b.num_rows for b in posts] == [5, 1]
     (empty,) = list(replies)  # one empty batch, as `write_snapshot` slices an empty table
-    assert empty.num_rows == 0 and empty.schema == graph_api.REPLIES_SCHEMA
+    assert empty.num_rows == 0 and empty.schema == REPLIES_SCHEMA
     assert not packed.anomalies["duplicate_items"]
 
 
@@ -190,7 +191,7 @@ def test_the_ingest_writes_what_write_snapshot_writes_of_the_tables(tmp_path, mo
     from analysis.snapshot.writer import write_snapshot
     from tests.conftest import AS_OF
 
-    monkeypatch.setattr(graph_api, "BATCH_ROWS", 9)
+    monkeypatch.setattr(buffer, "BATCH_ROWS", 9)
     export = _export(tmp_path / "export")
     new, old = tmp_path / "new", tmp_path / "old"
     report = ingest_graph_api(new, [export], as_of=AS_OF, now=AS_OF)
@@ -215,10 +216,10 @@ def test_the_ingest_writes_what_write_snapshot_writes_of_the_tables(tmp_path, mo
 
 def test_the_duplicate_check_sorts_then_keeps_last_copies_in_first_places():
     ids = [pa.array(["b", "a"]), pa.array(["c", "a"])]
-    keep, dropped = graph_api._keep(ids)
+    keep, dropped = buffer._keep(ids)
     assert keep.tolist() == [0, 3, 2] and dropped == 1
-    assert graph_api._keep([pa.array(["b", "a"]), pa.array(["c"])]) == (None, 0)
-    assert graph_api._keep([pa.array([], pa.string())]) == (None, 0)
+    assert buffer._keep([pa.array(["b", "a"]), pa.array(["c"])]) == (None, 0)
+    assert buffer._keep([pa.array([], pa.string())]) == (None, 0)
 
 
 def test_the_duplicate_check_agrees_with_a_dict_on_random_ids():
@@ -233,7 +234,7 @@ def test_the_duplicate_check_agrees_with_a_dict_on_random_ids():
         for i, key in enumerate(rows):
             expected[key] = i
         chunks = [pa.array(rows[:cut], pa.string()), pa.array(rows[cut:], pa.string())]
-        keep, dropped = graph_api._keep(chunks)
+        keep, dropped = buffer._keep(chunks)
         got = list(range(len(rows))) if keep is None else keep.tolist()
         assert got == list(expected.values())
         assert dropped == len(rows) - len(expected)

@@ -73,7 +73,7 @@ def build(folder, seed: int, max_delay: int):
     data = folder / "data"
     pages = pa.Table.from_pylist(
         [{"page_id": f"p{p}", "page_name": f"Sida {p}"} for p in range(5)],
-        schema=writer.PAGES_SCHEMA,
+        schema=contract.PAGES_SCHEMA,
     )
     cols = list(zip(*posts, strict=True))
     raw_posts = pa.table(
@@ -82,8 +82,8 @@ def build(folder, seed: int, max_delay: int):
     )
     cols = list(zip(*replies, strict=True))
     raw_replies = pa.table(
-        [pa.array(c, f.type) for c, f in zip(cols, writer.REPLIES_SCHEMA, strict=True)],
-        schema=writer.REPLIES_SCHEMA,
+        [pa.array(c, f.type) for c, f in zip(cols, contract.REPLIES_SCHEMA, strict=True)],
+        schema=contract.REPLIES_SCHEMA,
     )
     writer.write_snapshot(data, pages, raw_posts, raw_replies, as_of=AS_OF, source="test")
     return data, expected
@@ -153,7 +153,7 @@ def test_quantiles_at_the_edges(tmp_path):
             at = created + timedelta(minutes=minutes)
             replies.append((f"{item}_r", page, item, at, "Svar"))
     pages = pa.Table.from_pylist(
-        [{"page_id": p, "page_name": p} for p in delays], schema=writer.PAGES_SCHEMA
+        [{"page_id": p, "page_name": p} for p in delays], schema=contract.PAGES_SCHEMA
     )
     raw_posts = pa.table(
         [pa.array(c, f.type) for c, f in zip(zip(*posts, strict=True), contract.RAW_POSTS_SCHEMA,
@@ -161,9 +161,9 @@ def test_quantiles_at_the_edges(tmp_path):
         schema=contract.RAW_POSTS_SCHEMA,
     )  # fmt: skip
     raw_replies = pa.table(
-        [pa.array(c, f.type) for c, f in zip(zip(*replies, strict=True), writer.REPLIES_SCHEMA,
+        [pa.array(c, f.type) for c, f in zip(zip(*replies, strict=True), contract.REPLIES_SCHEMA,
                                                strict=True)],
-        schema=writer.REPLIES_SCHEMA,
+        schema=contract.REPLIES_SCHEMA,
     )  # fmt: skip
     data = tmp_path / "data"
     writer.write_snapshot(data, pages, raw_posts, raw_replies, as_of=AS_OF, source="test")

@@ -333,6 +333,8 @@ def test_damaged_parquet_is_named(study_data, table, damage, capsys):
         assert main([command[0], "--data-dir", str(study_data), *command[1:]]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1 and str(target) in err
+        if damage is _garbage:
+            assert f"{target}: not a readable Parquet file" in err
 
 
 @pytest.mark.parametrize(

@@ -184,7 +184,9 @@ def scatter(ranking: pd.DataFrame, lang: str, goal_minutes: float = 120) -> go.F
 
 
 def _esc(text) -> str:
-    """Plotly renders a subset of HTML in hover text: escape names from the data."""
+    """Plotly renders a subset of HTML in legends and hover text: escape names from the data.
+    Names never go into a hovertemplate, whose %{…} placeholders Plotly would fill: templates
+    refer to them as %{fullData.name}, which is inserted as it is."""
     return (
         str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if text is not None
@@ -210,7 +212,7 @@ def weekly_trend(weekly: pd.DataFrame, names: dict[str, str], lang: str) -> go.F
                 name=name,
                 legendgroup=name,
                 line={"color": colour},
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} %<extra>" + name + "</extra>",
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} %<extra>%{fullData.name}</extra>",
             ),
             row=1,
             col=1,
@@ -224,7 +226,7 @@ def weekly_trend(weekly: pd.DataFrame, names: dict[str, str], lang: str) -> go.F
                 legendgroup=name,
                 showlegend=False,
                 line={"color": colour, "dash": "dot"},
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} min<extra>" + name + "</extra>",
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} min<extra>%{fullData.name}</extra>",
             ),
             row=2,
             col=1,
@@ -253,7 +255,7 @@ def distribution(
                 name=name,
                 marker_color=theme.colour(i),
                 customdata=part["count_items"],
-                hovertemplate="%{x}: %{y:.0f} % (%{customdata})<extra>" + name + "</extra>",
+                hovertemplate="%{x}: %{y:.0f} % (%{customdata})<extra>%{fullData.name}</extra>",
             )
         )
     if goal_minutes:

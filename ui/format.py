@@ -149,7 +149,7 @@ def weekdays(lang: str) -> list[str]:
     return [str(names[i]).rstrip(".").capitalize() for i in range(7)]
 
 
-_MARKDOWN_SPECIAL = "\\`*_{}[]<>()#+-.!|~:$"
+_MARKDOWN_SPECIAL = "\\`*_{}[]<>()#+-.!|~:$&"
 
 
 _JOINER = "\u2060"  # an invisible word joiner: breaks autolinks, not the text's look
@@ -157,8 +157,10 @@ _JOINER = "\u2060"  # an invisible word joiner: breaks autolinks, not the text's
 
 def md_escape(text) -> str:
     """Text from the data (page, agency and sector names) made safe to put into Markdown:
-    Markdown and HTML characters escaped, and bare web and e-mail addresses broken with an
-    invisible word joiner so that GitHub-flavoured Markdown does not turn them into links."""
+    Markdown and HTML characters escaped (`&` too, so `&lt;` is no entity), and an invisible
+    word joiner put where Streamlit or GitHub-flavoured Markdown would otherwise still read
+    markup after the escapes are resolved: after every colon (icon and emoji shortcodes such as
+    `:material/warning:`, and `://` of bare web addresses) and before `@` (bare e-mail)."""
     out = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
-    out = out.replace("://", ":" + _JOINER + "//").replace("@", _JOINER + "@")
+    out = out.replace(":", ":" + _JOINER).replace("@", _JOINER + "@")
     return re.sub(r"(?i)w(?=ww)", lambda m: m.group(0) + _JOINER, out)

@@ -2,7 +2,8 @@
 
 The dashboard holds one `Dataset` per data version as a cached resource and runs each query on a
 cursor of its connection; the CLI makes one per command. Tables are read straight from the
-snapshots' Parquet files through the staging macros in `sql/staging/`.
+snapshots' Parquet files through the staging macros in `sql/staging/`, and the marts select
+from the intermediate macros in `sql/intermediate/`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from analysis.read import sql
 if TYPE_CHECKING:
     import pandas as pd
 
-STAGING_MACROS = ("stg_item_facts", "stg_posts", "stg_replies")
+STAGING_MACROS = ("stg_latest", "stg_item_facts", "stg_posts", "stg_replies")
+# defined once page_dim exists, which they read
+INTERMEDIATE_MACROS = ("int_page_entities", "int_items_in_scope", "int_page_posts")
 # page_dim: each page of the data with its registry entry (defaults filled in)
 PAGE_DIM_COLUMNS = (
     "page_id", "page_name", "agency", "sector", "accepts_visitor_posts", "opening_hours",
@@ -43,8 +46,8 @@ _PAGE_DIM_DDL = """
         sla_minutes double, fan_count double, followers_count bigint, link varchar
     )
 """
-# one statement for all pages: each column as a list, zipped by unnest (executemany of 66 rows
-# took ~80 ms, more than a 100k-item ranking)
+# one statement for all pages, each column as a list zipped by unnest: executemany costs a
+# round trip per page
 _PAGE_DIM_INSERT = """
     insert into page_dim select
         unnest($page_id), unnest($page_name), unnest($agency), unnest($sector),
@@ -87,6 +90,8 @@ class Dataset:
             self._build_page_dim()
         except duckdb.Error as exc:
             raise self._read_error(exc) from None
+        for name in INTERMEDIATE_MACROS:
+            self.con.execute(sql.load(name))
 
     @staticmethod
     def _snapshot(path: Path) -> Snapshot:

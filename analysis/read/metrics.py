@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from analysis.errors import SvarstidError
 from analysis.read.dataset import Dataset
@@ -19,13 +18,12 @@ from analysis.settings import (
     DEFAULT_PENDING_HOURS,
     LEVELS,
     SCOPES,
-    TIMEZONE,
+    ZONE,
 )
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: the CLI's rank runs without it
     import pandas as pd
 
-STOCKHOLM = ZoneInfo(TIMEZONE)
 WILSON_Z = 1.959963984540054  # 95 % two-sided
 RANK_COLUMNS = (
     "rank", "page_id", "page_name", "agency", "accepts_visitor_posts", "inbound", "answered",
@@ -78,12 +76,10 @@ class Filters:
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as UTC instants [since, until): local midnights in Europe/Stockholm."""
         since = (
-            datetime.combine(self.since, time(), STOCKHOLM).astimezone(UTC)
-            if self.since
-            else _EARLIEST
+            datetime.combine(self.since, time(), ZONE).astimezone(UTC) if self.since else _EARLIEST
         )
         until = (
-            datetime.combine(self.until + timedelta(days=1), time(), STOCKHOLM).astimezone(UTC)
+            datetime.combine(self.until + timedelta(days=1), time(), ZONE).astimezone(UTC)
             if self.until
             else _LATEST
         )

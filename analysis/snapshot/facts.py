@@ -15,12 +15,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.contract import FACTS_SCHEMA
+from analysis.contract import BATCH_ROWS, FACTS_SCHEMA
 from analysis.hours.clock import business_minutes, wall_minutes
 from analysis.hours.spec import DEFAULT_HOURS, OpeningHours
 
 _ITEM_FACTS_SQL = (Path(__file__).parent / "item_facts.sql").read_text(encoding="utf-8")
-
+MEMORY_LIMIT = "768MB"  # DuckDB's memory while it derives the facts (it spills beyond)
 
 
 def _utc_naive(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -40,8 +40,8 @@ def fact_batches(
     as_of: datetime,
     hours_by_page: dict[str, OpeningHours] | None = None,
     *,
-    batch_rows: int = 500_000,
-    memory_limit: str = "768MB",
+    batch_rows: int = BATCH_ROWS,
+    memory_limit: str = MEMORY_LIMIT,
     spill_dir: Path | None = None,
 ) -> Iterator[pa.Table]:
     """`item_facts` of the posts and replies in two Parquet files, in batches of `batch_rows`.

@@ -37,4 +37,4 @@ final as (
 )
 
 select * from final
-order by page_id, created_at
+order by page_id, created_at, item_id  -- item_id: the same data writes the same file

@@ -1,7 +1,8 @@
 """Immutable Parquet snapshots: the only way data enters a data folder.
 
-`write_snapshot` takes raw tables (from an export parser or the demo generator), masks personal
-data, pseudonymises visitors, derives item facts and writes one new snapshot atomically: files go
+`write_snapshot` takes raw tables (from an export parser or the demo generator), has each batch
+prepared for storage (`prepare.py`: masked, pseudonymised), derives item facts (`facts.py`) and
+writes one new snapshot atomically: files go
 to a hidden temporary folder which is renamed into place in one step, under a lock, so a crash or
 an error leaves earlier snapshots untouched and no partial snapshot visible. See
 docs/data-contract.md for the tables.
@@ -28,12 +29,10 @@ import pyarrow.parquet as pq
 from analysis.contract import (
     BATCH_ROWS,
     FACTS_SCHEMA,
-    PAGES_SCHEMA,
-    POST_KINDS,
     POSTS_SCHEMA,
-    RAW_POSTS_SCHEMA,
     REPLIES_SCHEMA,
     SCHEMA_VERSION,
+    rebatch,
 )
 from analysis.datafolder import (
     MANIFEST,
@@ -47,13 +46,13 @@ from analysis.datafolder import (
 )
 from analysis.errors import BusyError, InputError
 from analysis.registry import load_registry
-from analysis.snapshot import privacy, text
+from analysis.snapshot import prepare, privacy
 from analysis.snapshot.facts import fact_batches
+from analysis.snapshot.text import MAX_MESSAGE_CHARS
 
 # Rows per Parquet row group. DuckDB reads a file in parallel one row group per thread, so row
 # groups well below a snapshot's size keep every core busy from a quarter million items up.
 ROW_GROUP = 262_144
-FACTS_MEMORY = "768MB"  # DuckDB's memory limit while it derives item facts (it spills beyond)
 
 
 @dataclass(frozen=True)
@@ -82,47 +81,6 @@ def ingest_lock(data_dir: Path) -> Iterator[None]:
 
 def _stamp(ts: datetime) -> str:
     return ts.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _conform(table: pa.Table, schema: pa.Schema, name: str) -> pa.Table:
-    missing = [f.name for f in schema if f.name not in table.column_names]
-    if missing:
-        raise InputError(name, f"missing column(s) {', '.join(missing)}")
-    try:
-        return table.select(schema.names).cast(schema)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise InputError(name, f"column of the wrong type ({exc})") from None
-
-
-def _prepare_posts(raw: pa.Table, key: bytes) -> pa.Table:
-    raw = _conform(raw, RAW_POSTS_SCHEMA, "posts")
-    bad = pc.invert(pc.is_in(raw["kind"], value_set=pa.array(POST_KINDS)))
-    if pc.any(bad).as_py():
-        raise InputError("posts", "kind must be one of " + ", ".join(POST_KINDS))
-    message = raw["message"]
-    masked = privacy.mask_messages(message)
-    return pa.table(
-        {
-            "post_id": raw["post_id"],
-            "page_id": raw["page_id"],
-            "kind": raw["kind"],
-            "parent_id": raw["parent_id"],
-            "created_at": raw["created_at"],
-            "author_key": privacy.pseudonymise(raw["author_id"], key),
-            "message": text.truncate(masked),
-            "message_length": pc.fill_null(pc.utf8_length(message), 0).cast(pa.int64()),
-            "is_question": text.is_question(masked),
-            "is_hidden": raw["is_hidden"],
-            "permalink_url": raw["permalink_url"],
-        },
-        schema=POSTS_SCHEMA,
-    )
-
-
-def _prepare_replies(raw: pa.Table) -> pa.Table:
-    raw = _conform(raw, REPLIES_SCHEMA, "replies")
-    masked = text.truncate(privacy.mask_messages(raw["message"]))
-    return raw.set_column(raw.schema.get_field_index("message"), "message", masked)
 
 
 @dataclass
@@ -187,13 +145,6 @@ def _write_table(table: pa.Table | _Stream, path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _slices(table: pa.Table) -> Iterator[pa.Table]:
-    for offset in range(0, table.num_rows, BATCH_ROWS):
-        yield table.slice(offset, BATCH_ROWS)
-    if table.num_rows == 0:
-        yield table
-
-
 def write_snapshot(
     data_dir: Path,
     pages: pa.Table,
@@ -214,8 +165,8 @@ def write_snapshot(
     return write_snapshot_batches(
         data_dir,
         pages,
-        _slices(posts),
-        _slices(replies),
+        rebatch([posts], BATCH_ROWS, posts.schema),
+        rebatch([replies], BATCH_ROWS, replies.schema),
         as_of=as_of,
         source=source,
         anomalies=anomalies,
@@ -248,7 +199,7 @@ def write_snapshot_batches(
     if as_of.tzinfo is None:
         raise InputError("--as-of", "the snapshot time needs a UTC offset")
     now = now or datetime.now(UTC)
-    pages = _conform(pages, PAGES_SCHEMA, "pages")
+    pages = prepare.pages(pages)
     with ingest_lock(data_dir):
         clean_temporary(data_dir)  # leftovers of an ingest that was killed
         key = privacy.load_or_create_key(data_dir)
@@ -266,18 +217,18 @@ def write_snapshot_batches(
 
         def prepared_posts() -> Iterator[pa.Table]:
             for raw in posts:
-                batch = _prepare_posts(raw, key)  # masked before anything is written
+                batch = prepare.posts(raw, key)  # masked before anything is written
                 del raw
                 tally["posts"] += batch.num_rows
                 for k in pc.value_counts(batch["kind"]).to_pylist():
                     kinds[k["values"]] = kinds.get(k["values"], 0) + k["counts"]
-                long = pc.greater(batch["message_length"], text.MAX_MESSAGE_CHARS)
+                long = pc.greater(batch["message_length"], MAX_MESSAGE_CHARS)
                 tally["truncated"] += pc.sum(long).as_py() or 0
                 yield batch
 
         def prepared_replies() -> Iterator[pa.Table]:
             for raw in replies:
-                batch = _prepare_replies(raw)
+                batch = prepare.replies(raw)
                 del raw
                 tally["replies"] += batch.num_rows
                 yield batch
@@ -290,8 +241,6 @@ def write_snapshot_batches(
                     tmp / "replies.parquet",
                     as_of,
                     hours,
-                    batch_rows=BATCH_ROWS,
-                    memory_limit=FACTS_MEMORY,
                     spill_dir=spill,
                 ):
                     tally["inbound"] += batch.num_rows

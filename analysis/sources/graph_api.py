@@ -11,201 +11,17 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import orjson
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from analysis.contract import BATCH_ROWS, PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
+from analysis.contract import FIRST_YEAR, LAST_YEAR
 from analysis.errors import InputError
 from analysis.snapshot.privacy import mask_text
-
-# Facebook pages exist since 2004; a timestamp outside these years is a broken export.
-FIRST_YEAR, LAST_YEAR = 2004, 2100
-
-
-@dataclass
-class Rejected:
-    """An item (or a whole file) left out by `--skip-invalid`, with the reason."""
-
-    path: str
-    item_id: str | None
-    reason: str
-    raw: object = None
-
-
-@dataclass
-class ParseResult:
-    pages: list[dict] = field(default_factory=list)
-    posts: list[tuple] = field(default_factory=list)  # rows of the file being parsed
-    replies: list[tuple] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
-    anomalies: Counter = field(default_factory=Counter)
-    rejected: list[Rejected] = field(default_factory=list)
-    error: tuple | None = None  # a strict-mode InputError of one file (see _parse_file)
-    post_chunks: list[pa.Table] = field(default_factory=list)  # rows of the files parsed
-    reply_chunks: list[pa.Table] = field(default_factory=list)
-    # With `pack` (see parse_paths): each file's rows as compressed Arrow IPC instead, and
-    # their ids (all the duplicate check needs) apart.
-    post_packs: list[_Pack] = field(default_factory=list)
-    reply_packs: list[_Pack] = field(default_factory=list)
-
-    @property
-    def posts_seen(self) -> int:
-        packed = sum(p.num_rows for p in self.post_packs)
-        return sum(t.num_rows for t in self.post_chunks) + packed + len(self.posts)
-
-    def pack(self) -> None:
-        """Compress the Arrow tables parsed so far (about a sixth of their size)."""
-        self.flush()
-        self.post_packs += [_Pack.of(t, "post_id") for t in self.post_chunks]
-        self.reply_packs += [_Pack.of(t, "reply_id") for t in self.reply_chunks]
-        self.post_chunks, self.reply_chunks = [], []
-
-    def batches(self) -> tuple[pa.Table, Iterator[pa.Table], Iterator[pa.Table]]:
-        """`tables` of a packed result as batches of BATCH_ROWS rows, unpacked one at a time;
-        the packs are let go as they are read, so the result holds nothing once both
-        iterators are done. Duplicates are counted here, before the first batch."""
-        self.pack()
-        pages = pa.Table.from_pylist(self.pages, schema=PAGES_SCHEMA)
-        post_keep, dup_posts = _keep([p.keys for p in self.post_packs])
-        reply_keep, dup_replies = _keep([p.keys for p in self.reply_packs])
-        for p in self.post_packs + self.reply_packs:
-            p.keys = None  # only the rows are needed from here on
-        self.anomalies["duplicate_items"] += dup_posts
-        self.anomalies["duplicate_replies"] += dup_replies
-        posts = _unpacked(self.post_packs, post_keep, RAW_POSTS_SCHEMA)
-        replies = _unpacked(self.reply_packs, reply_keep, REPLIES_SCHEMA)
-        return pages, posts, replies
-
-    def flush(self) -> None:
-        """Move the rows parsed so far into Arrow tables (compact; Python tuples are not)."""
-        if self.posts:
-            self.post_chunks.append(_columns(self.posts, RAW_POSTS_SCHEMA))
-            self.posts.clear()
-        if self.replies:
-            self.reply_chunks.append(_columns(self.replies, REPLIES_SCHEMA))
-            self.replies.clear()
-
-    def tables(self) -> tuple[pa.Table, pa.Table, pa.Table]:
-        """Pages, posts and replies as Arrow tables; a duplicated id keeps its last copy, in
-        the place of its first."""
-        self.flush()
-        posts, dup_posts = _last_copies(self.post_chunks, RAW_POSTS_SCHEMA, "post_id")
-        replies, dup_replies = _last_copies(self.reply_chunks, REPLIES_SCHEMA, "reply_id")
-        self.post_chunks, self.reply_chunks = [posts], [replies]
-        self.anomalies["duplicate_items"] += dup_posts
-        self.anomalies["duplicate_replies"] += dup_replies
-        return pa.Table.from_pylist(self.pages, schema=PAGES_SCHEMA), posts, replies
-
-
-def _columns(rows: list[tuple], schema: pa.Schema) -> pa.Table:
-    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
-    return pa.table([pa.array(c, f.type) for c, f in zip(cols, schema, strict=True)], schema=schema)
-
-
-def _last_copies(chunks: list[pa.Table], schema: pa.Schema, key: str) -> tuple[pa.Table, int]:
-    """The rows with each id's last copy, ordered by where the id first appeared (as a dict
-    keyed by id would keep them), and how many copies were dropped."""
-    table = pa.concat_tables(chunks) if chunks else schema.empty_table()
-    keep, dropped = _keep([table[key]])
-    return (table if keep is None else table.take(keep)), dropped
-
-
-def _keep(keys: list) -> tuple[np.ndarray | None, int]:
-    """Which rows `_last_copies` keeps of rows with these ids (arrays, in row order): None for
-    all of them (no duplicates, the usual case), else their indices in order.
-
-    By sorting, not hashing: once the ids are sorted (stably, so copies stay in row order) each
-    id's copies are neighbours, the first of them its first row and the last its last. An Arrow
-    hash aggregation of 5M ids took ~1 GB at once; the sort takes less than half of that."""
-    ids = pa.chunked_array(keys, pa.string())
-    n = len(ids)
-    if n < 2:
-        return None, 0
-    order = pc.sort_indices(ids)
-    ordered = ids.take(order).combine_chunks()
-    repeats = pc.equal(ordered.slice(0, n - 1), ordered.slice(1))  # row k+1 repeats row k
-    del ordered
-    if not pc.any(repeats).as_py():
-        return None, 0
-    repeats = repeats.to_numpy(zero_copy_only=False)
-    order = order.to_numpy()
-    firsts = order[np.concatenate(([True], ~repeats))]  # each id's first row, by id
-    lasts = order[np.concatenate((~repeats, [True]))]  # and its last row
-    keep = lasts[np.argsort(firsts, kind="stable")]
-    return keep, n - len(keep)
-
-
-_PACKING = pa.ipc.IpcWriteOptions(compression="zstd")
-
-
-@dataclass
-class _Pack:
-    """One file's rows as zstd-compressed Arrow IPC, with their ids uncompressed."""
-
-    data: pa.Buffer
-    num_rows: int
-    keys: pa.Array | None
-
-    @classmethod
-    def of(cls, table: pa.Table, key: str) -> _Pack:
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema, options=_PACKING) as writer:
-            writer.write_table(table)
-        return cls(sink.getvalue(), table.num_rows, table[key].combine_chunks())
-
-    def table(self) -> pa.Table:
-        return pa.ipc.open_stream(self.data).read_all()
-
-
-def _unpacked(packs: list[_Pack], keep: np.ndarray | None, schema: pa.Schema) -> Iterator[pa.Table]:
-    """The rows of `packs` (kept rows only, in `keep` order) in batches of BATCH_ROWS, as
-    `storage.write_snapshot` slices one table; each pack is let go once read (without
-    duplicates; with them, when the last batch is out)."""
-    if keep is not None:
-        yield from _taken(packs, keep, schema)
-        return
-    packs.reverse()  # popped from the end: first file first
-    pending: list[pa.Table] = []
-    rows, sent = 0, False
-    while packs:
-        table = packs.pop().table()
-        pending.append(table)
-        rows += table.num_rows
-        del table
-        while rows >= BATCH_ROWS:
-            joined = pa.concat_tables(pending)
-            yield joined.slice(0, BATCH_ROWS)
-            pending, rows, sent = [joined.slice(BATCH_ROWS)], rows - BATCH_ROWS, True
-            del joined
-    if rows or not sent:
-        yield pa.concat_tables(pending) if pending else schema.empty_table()
-
-
-def _taken(packs: list[_Pack], keep: np.ndarray, schema: pa.Schema) -> Iterator[pa.Table]:
-    """`_unpacked` with duplicates: each batch unpacks just the files its rows are in."""
-    starts = np.cumsum([0] + [p.num_rows for p in packs])
-    for offset in range(0, len(keep), BATCH_ROWS):
-        rows = keep[offset : offset + BATCH_ROWS]
-        files = np.searchsorted(starts, rows, side="right") - 1
-        needed = np.unique(files)
-        tables = [packs[f].table() for f in needed]
-        sizes = np.array([t.num_rows for t in tables])
-        # where each needed file starts in the concatenation of the needed files
-        at = dict(zip(needed.tolist(), (np.cumsum(sizes) - sizes).tolist(), strict=True))
-        base = np.array([at[f] for f in needed])[np.searchsorted(needed, files)]
-        local = rows - starts[files] + base
-        joined = pa.concat_tables(tables) if tables else schema.empty_table()
-        yield joined.take(pa.array(local, pa.int64()))
-        del tables, joined
-    packs.clear()
+from analysis.sources.buffer import ParseResult, Rejected
 
 
 def find_page_folders(paths: list[Path]) -> list[Path]:
@@ -258,13 +74,17 @@ def _read_json(path: Path, fast: bool = False) -> object:
         raise InputError(
             path, f"not valid JSON, perhaps truncated ({exc.msg} at line {exc.lineno})"
         ) from None
+    except ValueError:  # an integer literal longer than Python converts (sys.int_info)
+        raise InputError(path, "holds a number too long to be a Graph API value") from None
 
 
 def _quote(value: str, limit: int = 40) -> str:
     """A value as quoted in an error line: masked, then cut short (one bad field cannot flood
     the terminal, and a shifted column of personal data is not echoed)."""
-    value = mask_text(value) or ""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
+    # only a prefix is shown, so only a prefix is masked: a long value costs no more than a
+    # short one (the margin keeps a number that straddles the cut whole for the masker)
+    shown = mask_text(value[: 4 * limit]) or ""
+    return repr(shown if len(value) <= limit and len(shown) <= limit else shown[:limit] + "…")
 
 
 def _timestamp(value: object, path: Path, item_id: str | None, name: str) -> datetime:
@@ -289,16 +109,27 @@ def _timestamp(value: object, path: Path, item_id: str | None, name: str) -> dat
     return ts
 
 
-def _text(value: object, path: Path, item_id: str, name: str) -> str | None:
+def _text(value: object, path: Path, item_id: str | None, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
         raise InputError(path, f"{name} must be text", item_id)
+    return _utf8(value, path, item_id, name)
+
+
+def _utf8(value: str, path: Path, item_id: str | None, name: str) -> str:
+    """`value`, if it can be stored: JSON's \\u escapes can spell half a UTF-16 pair, which no
+    UTF-8 text (Arrow's, Parquet's) holds."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise InputError(path, f"{name} holds an unpaired UTF-16 surrogate", item_id) from None
     return value
+
+
+def _link(node: dict, path: Path, item_id: str) -> str | None:
+    link = node.get("permalink_url")
+    return _utf8(link, path, item_id, "permalink_url") if isinstance(link, str) else None
 
 
 def _item_id(item: object, path: Path) -> str:
@@ -307,7 +138,7 @@ def _item_id(item: object, path: Path) -> str:
     item_id = item.get("id")
     if not isinstance(item_id, str) or not item_id:
         raise InputError(path, "an entry has no id")
-    return item_id
+    return _utf8(item_id, path, None, "id")
 
 
 def _comments(node: dict, path: Path, item_id: str) -> list:
@@ -326,7 +157,7 @@ def _author(node: dict, path: Path, item_id: str) -> str | None:
     if who is None:
         return None
     if isinstance(who, dict) and isinstance(who.get("id"), str) and who["id"]:
-        return who["id"]
+        return _utf8(who["id"], path, item_id, "from.id")
     raise InputError(path, "from must be an object with an id", item_id)
 
 
@@ -361,7 +192,7 @@ class _PageParser:
         message = _text(item.get("message"), path, post_id, "message")
         hidden = item.get("is_hidden")
         hidden = hidden if isinstance(hidden, bool) else None
-        link = item.get("permalink_url") if isinstance(item.get("permalink_url"), str) else None
+        link = _link(item, path, post_id)
         comments = _comments(item, path, post_id)
         if author is None:
             self.out.anomalies["posts_without_from"] += 1
@@ -403,13 +234,15 @@ class _PageParser:
             self.out.counts["page_comments_on_own_posts"] += 1
             return
         c_hidden = node.get("is_hidden") if isinstance(node.get("is_hidden"), bool) else None
-        c_link = node.get("permalink_url")
-        c_link = c_link if isinstance(c_link, str) else None
+        c_link = _link(node, path, cid)
         self.out.posts.append(
             (cid, self.page_id, "comment", post_id, c_at, c_author, c_message, c_hidden, c_link)
         )
         self.out.counts["comments"] += 1
         self.walk_tree(thread, path, cid, c_at)
+
+
+MAX_COUNT = 10_000_000_000
 
 
 def _page_object(folder: Path) -> dict:
@@ -420,20 +253,26 @@ def _page_object(folder: Path) -> dict:
     for key in ("id", "name"):
         if not isinstance(page.get(key), str) or not page[key]:
             raise InputError(path, f"missing {key}")
+        _utf8(page[key], path, None, key)
 
     def number(key: str) -> int | None:
+        """A count of people: one larger than humanity is no count (and may be a personnummer
+        written as a number), so it is not stored."""
         value = page.get(key)
-        ok = isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value < MAX_COUNT
         return value if ok else None
 
     def text_or_none(key: str) -> str | None:
         value = page.get(key)
-        return value if isinstance(value, str) else None
+        return _utf8(value, path, None, key) if isinstance(value, str) else None
 
+    # every text of the page that is stored is masked as messages are: a page named after a
+    # person or a phone number is the page's business, but the promise is no personal data
+    category = text_or_none("category")
     return {
         "page_id": page["id"],
-        "page_name": page["name"],
-        "category": text_or_none("category"),
+        "page_name": mask_text(page["name"]),
+        "category": mask_text(category) if category is not None else None,
         "link": text_or_none("link"),
         "fan_count": number("fan_count"),
         "followers_count": number("followers_count"),
@@ -465,14 +304,26 @@ QUARANTINE_FIELDS = frozenset(
 )
 
 
-def _mask_raw(raw: object) -> object:
-    """A rejected item as kept in quarantine: known fields only (no authors, no tags), text
-    masked."""
+QUARANTINE_DEPTH = 32  # a real item nests comments three levels; deeper is cut, not recursed
+CUT = "[nested too deeply]"
+
+
+def _mask_raw(raw: object, depth: int = 0) -> object:
+    """A rejected item as kept in quarantine: known fields only (no authors, no tags), every
+    scalar masked whatever its JSON type (a personnummer may be written as a number)."""
+    if isinstance(raw, dict | list) and depth >= QUARANTINE_DEPTH:
+        return CUT
     if isinstance(raw, dict):
-        return {k: _mask_raw(v) for k, v in raw.items() if k in QUARANTINE_FIELDS}
+        return {k: _mask_raw(v, depth + 1) for k, v in raw.items() if k in QUARANTINE_FIELDS}
     if isinstance(raw, list):
-        return [_mask_raw(v) for v in raw]
-    return mask_text(raw) if isinstance(raw, str) else raw
+        return [_mask_raw(v, depth + 1) for v in raw]
+    if isinstance(raw, str):
+        return mask_text(raw.encode("utf-8", "replace").decode("utf-8"))
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        text = repr(raw)
+        masked = mask_text(text)
+        return raw if masked == text else masked
+    return raw
 
 
 def parse_paths(
@@ -539,7 +390,8 @@ def _parse_paths(
         if progress:
             progress(done, len(files), result)
     if not result.pages:
-        raise InputError(paths[0], "no readable page found")
+        first = f" ({result.rejected[0].reason})" if result.rejected else ""
+        raise InputError(paths[0], f"no readable page found{first}")
     return result
 
 

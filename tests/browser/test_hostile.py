@@ -10,15 +10,9 @@ be shown literally, and hostile addresses fall back to defaults with a notice, n
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -27,12 +21,12 @@ from pathlib import Path
 import pytest
 
 from analysis.ingest import ingest_graph_api
+from tests.dashboard_server import CHROMIUM, serving
 from tests.graph_export import node, write_page
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "tests" / "artifacts" / "screenshots"
 
 LONG = "L" * 49_990 + " slut?"
@@ -82,29 +76,9 @@ def _export(root: Path, names: dict[str, str]) -> Path:
     return root
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError("streamlit did not start")
-
-
 def _needs_browser() -> None:
     pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     if not (REPO / "dashboard.py").exists():
         pytest.skip("no dashboard.py yet")
@@ -128,27 +102,9 @@ def serve(data: Path, app: Path = REPO, log_lines: list[str] | None = None) -> I
     """`streamlit run dashboard.py` (of `app`) on a free loopback port over `data`; yields its
     address. Fails the test if the server logged a traceback, unless `log_lines` is given: the
     log is then handed back in it."""
-    port = _free_port()
-    env = {**os.environ, "SVARSTID_DATA_DIR": str(data)}
-    log_path = data.parent / f"server-{port}.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, proc)
-            yield url
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    log_path = data.parent / f"server-{id(data)}-{time.monotonic_ns()}.log"
+    with serving(data, log_path, app) as (_, url):
+        yield url
     server_log = log_path.read_text("utf-8", errors="replace")
     if log_lines is not None:
         log_lines.extend(server_log.splitlines())
@@ -305,6 +261,61 @@ def test_names_with_web_addresses_are_not_linked(browser, tmp_path):
                 pg.goto(url + path)
                 settle(pg, "h1")
                 assert pg.locator('a[href*="evil.example"]').count() == 0, path
+    finally:
+        context.close()
+
+
+LITERAL_NAMES = {
+    PAGE_1: "&lt;b&gt;Verket&lt;/b&gt; &amp; &copy; :material/warning:",
+    PAGE_2: "%{x} Verket %{y:.0f} :smile: \u202eRTL",
+}
+
+
+def _icons_from_names(pg) -> list[str]:
+    """Material icons drawn from a shortcode in a name (the app's own icons are other ones)."""
+    icons = pg.evaluate(
+        "Array.from(document.querySelectorAll('[data-testid=stIconMaterial]'))"
+        ".map(e => e.textContent)"
+    )
+    return [i for i in icons if i in ("warning", "home")]
+
+
+def test_names_are_shown_literally_in_headings_cards_legends_and_hovers(browser, tmp_path):
+    """Entities are not decoded, shortcodes not made icons, template placeholders not filled:
+    a name reads as it was written in the Profile heading, the Compare cards, the chart legends
+    and the hover labels Plotly is given."""
+    _needs_browser()
+    data = _data_folder(tmp_path, LITERAL_NAMES, "Myndigheten &amp;", "Sektor :material/home:")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    joiner = "\u2060"
+    try:
+        with serve(data) as url:
+            for page_id, name in LITERAL_NAMES.items():
+                pg.goto(url + f"/profile?id={page_id}&period=all")
+                settle(pg, "h1")
+                heading = pg.locator("h1").first.inner_text().replace(joiner, "")
+                assert heading.strip() == name
+                assert not _icons_from_names(pg)
+            pg.goto(url + f"/compare?ids={PAGE_1}&ids={PAGE_2}&period=all")
+            settle(pg, "h1")
+            pg.wait_for_selector(".legendtext", timeout=60_000)
+            body = pg.locator("body").inner_text().replace(joiner, "")
+            for name in LITERAL_NAMES.values():
+                assert name in body
+            legends = pg.evaluate(
+                "Array.from(document.querySelectorAll('.legendtext')).map(e => e.textContent)"
+            )
+            assert set(LITERAL_NAMES.values()) <= set(legends)
+            templates = pg.evaluate(
+                "Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                ".flatMap(p => (p.data || []).map(t => t.hovertemplate || ''))"
+            )
+            assert templates
+            assert not [t for t in templates if "Verket" in t]
+            assert not _icons_from_names(pg)
+            assert "\U0001f604" not in body  # :smile: stayed a word
+            pg.screenshot(path=str(ARTIFACTS / "hostile-literal-names-compare.png"), full_page=True)
     finally:
         context.close()
 

@@ -24,10 +24,7 @@ import asyncio
 import os
 import platform
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,15 +38,11 @@ from pathlib import Path
 import pytest
 
 from analysis.settings import CLOCKS, LEVELS, SCOPES
+from tests import dashboard_server
+from tests.dashboard_server import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "benchmarks" / "load_results.md"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-dev-shm-usage",
-]  # fmt: skip
 MEMORY_GROWTH_LIMIT = 1.3
 READY_TIMEOUT_MS = 120_000
 RAMP_UP_S = 2.0  # session n starts n x this after the first
@@ -71,46 +64,6 @@ def make_data(root: Path, items: int) -> tuple[Path, str]:
     data = root / "data"
     info = demo.write_demo(data, items=items)
     return data, f"demo, {info.manifest['counts']['inbound_items']:,} inbound items"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "SVARSTID_DATA_DIR": str(data)}
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise TimeoutError("streamlit did not start")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def rss_mb(pid: int) -> float | None:
@@ -302,7 +255,7 @@ async def run_round(base: str, sessions: int, visits: int, seed: int) -> Stats:
 
     stats = Stats()
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             await asyncio.gather(
                 *(session(browser, base, n, visits, stats, seed) for n in range(sessions))
@@ -418,13 +371,13 @@ def load_average() -> str:
 
 def run(sessions: int = 20, rounds: int = 2, visits: int = 3, items: int = 5000,
         seed: int = 1) -> Result:  # fmt: skip
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is not installed")
     with tempfile.TemporaryDirectory(prefix="svarstid-load-") as tmp:
         root = Path(tmp)
         data, described = make_data(root, items)
         load_before = load_average()
-        proc, base = start_server(data, root / "server.log")
+        proc, base = dashboard_server.start(data, root / "server.log", seconds=90)
         sampler = MemorySampler(proc.pid)
         sampler.start()
         try:
@@ -445,7 +398,7 @@ def run(sessions: int = 20, rounds: int = 2, visits: int = 3, items: int = 5000,
                 peaks.append(max(window))
                 ends.append(window[-1])
         finally:
-            stop_server(proc)
+            dashboard_server.stop(proc)
             sampler.stop()
             log = (root / "server.log").read_text("utf-8", errors="replace")
         if "Traceback" in log:
@@ -476,7 +429,7 @@ def write_results(result: Result, path: Path = RESULTS) -> None:
 @pytest.mark.skipif(os.environ.get("SVARSTID_LOAD") != "1", reason="set SVARSTID_LOAD=1")
 def test_load():
     pytest.importorskip("playwright.async_api")
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     result = run()
     print(result.summary())

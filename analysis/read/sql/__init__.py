@@ -1,4 +1,8 @@
-"""SQL files, one query per file: `staging/` renames and dedupes, `marts/` joins and aggregates."""
+"""SQL files, one query or macro per file, in three layers read in this order.
+
+`staging/` renames and dedupes the snapshots' tables; `intermediate/` defines once what the marts
+share (which items a view counts, and their entity); `marts/` aggregates one answer per file.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,13 @@ from pathlib import Path
 import duckdb
 
 SQL_DIR = Path(__file__).parent
+LAYERS = ("staging", "intermediate", "marts")
 
 
 @cache
 def load(name: str) -> str:
-    """The text of `staging/<name>.sql` or `marts/<name>.sql`."""
-    for layer in ("staging", "marts"):
+    """The text of `<layer>/<name>.sql`."""
+    for layer in LAYERS:
         path = SQL_DIR / layer / f"{name}.sql"
         if path.exists():
             return path.read_text(encoding="utf-8")

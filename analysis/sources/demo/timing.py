@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from analysis.hours.clock import OpenTime, closed_days, open_time
 from analysis.hours.spec import OpeningHours
-from analysis.settings import TIMEZONE
+from analysis.settings import TIMEZONE, ZONE
 
-STOCKHOLM = ZoneInfo(TIMEZONE)
 FIRST_DAY = date(2016, 7, 1)
 DAYS = 365  # 2016-07-01 … 2017-06-30
 AS_OF = datetime(2017, 7, 1, 0, 0, tzinfo=UTC)
@@ -27,7 +25,7 @@ def utc_us(local: datetime) -> int:
 
 
 def local_us(day: date, hour: int, minute: int = 0) -> int:
-    return utc_us(datetime(day.year, day.month, day.day, hour, minute, tzinfo=STOCKHOLM))
+    return utc_us(datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE))
 
 
 @dataclass(frozen=True)

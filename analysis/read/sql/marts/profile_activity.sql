@@ -1,54 +1,32 @@
 -- profile_activity: the page's own posts beside the inbound items they draw, week by week.
 -- grain: one row per entity and week (Monday, Europe/Stockholm) with a page post or an
 --   inbound item.
--- inputs: stg_item_facts, stg_posts (macros), page_dim
+-- inputs: int_page_posts, int_items_in_scope (macros)
 -- parameters:
---   $files, $dedupe            item_facts.parquet paths and whether to deduplicate them
+--   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
+--     $pending_minutes, passed on to int_items_in_scope (see there)
 --   $post_files                posts.parquet paths (same snapshots as $files)
---   $level                     'page' | 'agency' (what $entity_ids name)
 --   $entity_ids                list of page ids or agency names
---   $scope                     'visitor_posts' | 'comments' | 'all' | 'questions' (inbound only)
---   $since, $until             TIMESTAMPTZ bounds of the period, [since, until)
-with pages as (
+with page_posts as (
     select
-        page_id,
-        case when $level = 'agency' then agency else page_id end as entity_id
-    from page_dim
-),
-
-page_posts as (
-    select
-        p.entity_id,
-        date_trunc('week', timezone('Europe/Stockholm', s.created_at))::date as week_start,
+        entity_id,
+        date_trunc('week', timezone('Europe/Stockholm', created_at))::date as week_start,
         count(*) as page_posts
-    from stg_posts($post_files, $dedupe) as s
-    inner join pages as p on s.page_id = p.page_id
-    where
-        s.kind = 'page_post'
-        and list_contains($entity_ids, p.entity_id)
-        and s.created_at >= $since
-        and s.created_at < $until
-    group by p.entity_id, week_start
+    from int_page_posts($post_files, $dedupe, $level, $since, $until)
+    where list_contains($entity_ids, entity_id)
+    group by entity_id, week_start
 ),
 
 inbound as (
     select
-        p.entity_id,
-        date_trunc('week', timezone('Europe/Stockholm', f.created_at))::date as week_start,
+        entity_id,
+        date_trunc('week', timezone('Europe/Stockholm', created_at))::date as week_start,
         count(*) as inbound
-    from stg_item_facts($files, $dedupe) as f
-    inner join pages as p on f.page_id = p.page_id
-    where
-        list_contains($entity_ids, p.entity_id)
-        and f.created_at >= $since
-        and f.created_at < $until
-        and (
-            $scope = 'all'
-            or ($scope = 'questions' and f.is_question)
-            or ($scope = 'visitor_posts' and f.kind = 'visitor_post')
-            or ($scope = 'comments' and f.kind = 'comment')
-        )
-    group by p.entity_id, week_start
+    from int_items_in_scope(
+        $files, $dedupe, $level, $scope, $clock, $since, $until, $pending_minutes
+    )
+    where list_contains($entity_ids, entity_id)
+    group by entity_id, week_start
 ),
 
 final as (

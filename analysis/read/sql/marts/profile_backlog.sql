@@ -5,44 +5,26 @@
 -- grain: one row per weekday (1 = Monday … 7 = Sunday) and hour (0–23, Europe/Stockholm), the
 --   queue length at the start of each hour averaged over the weeks of the period, over all
 --   entities in $entity_ids together.
--- inputs: stg_item_facts (macro), page_dim
+-- inputs: int_items_in_scope (macro)
 -- parameters:
---   $files, $dedupe            item_facts.parquet paths and whether to deduplicate them
---   $level                     'page' | 'agency' (what $entity_ids name)
+--   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
+--     $pending_minutes, passed on to int_items_in_scope (see there)
 --   $entity_ids                list of page ids or agency names
---   $scope                     'visitor_posts' | 'comments' | 'all' | 'questions'
---   $since, $until             TIMESTAMPTZ bounds of the period, [since, until)
---   $pending_minutes           the pending window
-with pages as (
+with items as (
     select
-        page_id,
-        case when $level = 'agency' then agency else page_id end as entity_id
-    from page_dim
-),
-
-items as (
-    select
-        f.created_at as waiting_from,
+        created_at as waiting_from,
         case
-            when f.first_reply_at is not null then f.first_reply_at
-            when f.reply_count > 0 then f.created_at  -- only a reply stamped before the item
+            when first_reply_at is not null then first_reply_at
+            when reply_count > 0 then created_at  -- only a reply stamped before the item
             else least(
-                f.created_at + to_microseconds(($pending_minutes * 60e6)::bigint),
-                greatest(f.observed_at, f.created_at)
+                created_at + to_microseconds(($pending_minutes * 60e6)::bigint),
+                greatest(observed_at, created_at)
             )
         end as waiting_until
-    from stg_item_facts($files, $dedupe) as f
-    inner join pages as p on f.page_id = p.page_id
-    where
-        list_contains($entity_ids, p.entity_id)
-        and f.created_at >= $since
-        and f.created_at < $until
-        and (
-            $scope = 'all'
-            or ($scope = 'questions' and f.is_question)
-            or ($scope = 'visitor_posts' and f.kind = 'visitor_post')
-            or ($scope = 'comments' and f.kind = 'comment')
-        )
+    from int_items_in_scope(
+        $files, $dedupe, $level, $scope, $clock, $since, $until, $pending_minutes
+    )
+    where list_contains($entity_ids, entity_id)
 ),
 
 bounds as (

@@ -1,39 +1,18 @@
 -- profile_distribution: how long answered items waited, in response-time bins.
 -- grain: one row per entity and bin that holds at least one answered, timed item.
--- inputs: stg_item_facts (macro), page_dim
+-- inputs: int_items_in_scope (macro)
 -- parameters:
---   $files, $dedupe            item_facts.parquet paths and whether to deduplicate them
---   $level                     'page' | 'agency' (what $entity_ids name)
+--   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
+--     $pending_minutes, passed on to int_items_in_scope (see there)
 --   $entity_ids                list of page ids or agency names
---   $scope                     'visitor_posts' | 'comments' | 'all' | 'questions'
---   $clock                     'wall' | 'business'
---   $since, $until             TIMESTAMPTZ bounds of the period, [since, until)
 --   $edges                     ascending lower bin edges in minutes, the first 0; bin i holds
 --                              times in [edges[i], edges[i + 1]), the last bin is open-ended
-with pages as (
-    select
-        page_id,
-        case when $level = 'agency' then agency else page_id end as entity_id
-    from page_dim
-),
-
-items as (
-    select
-        p.entity_id,
-        case when $clock = 'business' then f.business_minutes else f.wall_minutes end
-            as response_minutes
-    from stg_item_facts($files, $dedupe) as f
-    inner join pages as p on f.page_id = p.page_id
-    where
-        list_contains($entity_ids, p.entity_id)
-        and f.created_at >= $since
-        and f.created_at < $until
-        and (
-            $scope = 'all'
-            or ($scope = 'questions' and f.is_question)
-            or ($scope = 'visitor_posts' and f.kind = 'visitor_post')
-            or ($scope = 'comments' and f.kind = 'comment')
-        )
+with items as (
+    select entity_id, response_minutes
+    from int_items_in_scope(
+        $files, $dedupe, $level, $scope, $clock, $since, $until, $pending_minutes
+    )
+    where list_contains($entity_ids, entity_id)
 ),
 
 binned as (

@@ -1,38 +1,19 @@
 -- profile_heatmap: when inbound items arrive and how long they wait, by local weekday and hour.
 -- grain: one row per weekday (1 = Monday … 7 = Sunday) and hour of arrival (0–23,
 --   Europe/Stockholm) that has at least one item, over all entities in $entity_ids together.
--- inputs: stg_item_facts (macro), page_dim
+-- inputs: int_items_in_scope (macro)
 -- parameters:
---   $files, $dedupe            item_facts.parquet paths and whether to deduplicate them
---   $level                     'page' | 'agency' (what $entity_ids name)
+--   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
+--     $pending_minutes, passed on to int_items_in_scope (see there)
 --   $entity_ids                list of page ids or agency names
---   $scope                     'visitor_posts' | 'comments' | 'all' | 'questions'
---   $clock                     'wall' | 'business'
---   $since, $until             TIMESTAMPTZ bounds of the period, [since, until)
-with pages as (
+with items as (
     select
-        page_id,
-        case when $level = 'agency' then agency else page_id end as entity_id
-    from page_dim
-),
-
-items as (
-    select
-        timezone('Europe/Stockholm', f.created_at) as created_local,
-        case when $clock = 'business' then f.business_minutes else f.wall_minutes end
-            as response_minutes
-    from stg_item_facts($files, $dedupe) as f
-    inner join pages as p on f.page_id = p.page_id
-    where
-        list_contains($entity_ids, p.entity_id)
-        and f.created_at >= $since
-        and f.created_at < $until
-        and (
-            $scope = 'all'
-            or ($scope = 'questions' and f.is_question)
-            or ($scope = 'visitor_posts' and f.kind = 'visitor_post')
-            or ($scope = 'comments' and f.kind = 'comment')
-        )
+        timezone('Europe/Stockholm', created_at) as created_local,
+        response_minutes
+    from int_items_in_scope(
+        $files, $dedupe, $level, $scope, $clock, $since, $until, $pending_minutes
+    )
+    where list_contains($entity_ids, entity_id)
 ),
 
 final as (

@@ -1,44 +1,17 @@
 -- profile_weekly: the weekly trend of one or more pages or agencies (reply rate, median, goal).
 -- grain: one row per entity and week (weeks start on Monday, Europe/Stockholm); weeks without
 --   inbound items are absent.
--- inputs: stg_item_facts (macro), page_dim
+-- inputs: int_items_in_scope (macro)
 -- parameters:
---   $files, $dedupe            item_facts.parquet paths and whether to deduplicate them
---   $level                     'page' | 'agency' (what $entity_ids name)
+--   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
+--     $pending_minutes, passed on to int_items_in_scope (see there)
 --   $entity_ids                list of page ids (level 'page') or agency names (level 'agency')
---   $scope                     'visitor_posts' | 'comments' | 'all' | 'questions'
---   $clock                     'wall' | 'business'
---   $since, $until             TIMESTAMPTZ bounds of the period, [since, until)
---   $pending_minutes           the pending window
-with pages as (
-    select
-        page_id,
-        sla_minutes,
-        case when $level = 'agency' then agency else page_id end as entity_id
-    from page_dim
-),
-
-items as (
-    select
-        p.entity_id,
-        p.sla_minutes,
-        f.created_at,
-        f.reply_count > 0 as is_answered,
-        f.reply_count = 0 and f.wall_minutes_observed < $pending_minutes as is_pending,
-        case when $clock = 'business' then f.business_minutes else f.wall_minutes end
-            as response_minutes
-    from stg_item_facts($files, $dedupe) as f
-    inner join pages as p on f.page_id = p.page_id
-    where
-        list_contains($entity_ids, p.entity_id)
-        and f.created_at >= $since
-        and f.created_at < $until
-        and (
-            $scope = 'all'
-            or ($scope = 'questions' and f.is_question)
-            or ($scope = 'visitor_posts' and f.kind = 'visitor_post')
-            or ($scope = 'comments' and f.kind = 'comment')
-        )
+with items as (
+    select entity_id, sla_minutes, created_at, is_answered, is_pending, response_minutes
+    from int_items_in_scope(
+        $files, $dedupe, $level, $scope, $clock, $since, $until, $pending_minutes
+    )
+    where list_contains($entity_ids, entity_id)
 ),
 
 weekly as (

@@ -1,4 +1,4 @@
-"""Snapshots: atomic writes, the lock, the registry, and clear errors for a damaged data folder."""
+"""The snapshot writer: the layout, atomic writes, the lock, the quarantine beside its snapshot."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 
 from analysis import datafolder
-from analysis.cli import main
-from analysis.errors import BusyError, DataDirError, InputError
+from analysis.errors import BusyError
 from analysis.ingest import ingest_graph_api
 from analysis.read.dataset import Dataset
-from analysis.registry import load_registry
 from analysis.snapshot import writer
 from tests.conftest import AS_OF
 from tests.test_ingest import tree_digest
@@ -48,66 +46,11 @@ def test_failure_mid_write_leaves_no_partial_snapshot(study_data, study_export, 
     assert not list((study_data / "snapshots").glob(".tmp-*"))
 
 
-def test_a_second_ingest_at_the_same_time_is_refused(study_data, study_export, capsys):
-    with writer.ingest_lock(study_data):
-        with pytest.raises(BusyError):
-            ingest_graph_api(study_data, [study_export], as_of=AS_OF)
-        assert main(["ingest", "graph-api", "--data-dir", str(study_data), str(study_export)]) == 2
-    assert "another ingest" in capsys.readouterr().err
-    assert len(datafolder.list_snapshots(study_data)) == 1
-
-
 def test_leftover_temporary_folder_is_invisible_and_cleaned(study_data, study_export):
     (study_data / "snapshots" / ".tmp-20170101T000000Z_x").mkdir()
     assert len(Dataset(study_data).snapshots) == 1
     ingest_graph_api(study_data, [study_export], as_of=AS_OF)
     assert not list((study_data / "snapshots").glob(".tmp-*"))
-
-
-def test_corrupt_parquet_names_the_file(study_data, capsys):
-    (snap,) = datafolder.list_snapshots(study_data)
-    (snap / "posts.parquet").write_bytes(b"PAR1 this is not parquet")
-    with pytest.raises(DataDirError, match=r"posts\.parquet"):
-        Dataset(study_data)
-    assert main(["rank", "--data-dir", str(study_data)]) == 2
-    err = capsys.readouterr().err
-    assert "posts.parquet: not a readable Parquet file" in err and err.count("\n") == 1
-
-
-def test_unknown_snapshot_pin_is_an_error(study_data):
-    with pytest.raises(DataDirError, match="no snapshot named"):
-        Dataset(study_data, snapshot="20990101T000000Z_20990101T000000Z_abcdef")
-
-
-def test_missing_data_dir_is_an_error(tmp_path, capsys):
-    assert main(["rank", "--data-dir", str(tmp_path / "nope")]) == 2
-    assert "no such data folder" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("agency\nX\n", "the header must include page_id"),
-        ("page_id,accepts_visitor_posts\n1,maybe\n", "accepts_visitor_posts must be true or false"),
-        ("page_id,sla_minutes\n1,two hours\n", "sla_minutes must be a whole number"),
-        ("page_id,opening_hours\n1,mon-fri 08:00-25:00\n", "opening_hours"),
-        ("page_id,agency\n,X\n", "a row has no page_id"),
-    ],
-)
-def test_bad_registry_rows_name_the_file(tmp_path: Path, content, message):
-    (tmp_path / "registry.csv").write_text(content, encoding="utf-8")
-    with pytest.raises(InputError, match=message) as info:
-        load_registry(tmp_path)
-    assert "registry.csv" in str(info.value)
-
-
-def test_registry_defaults_fill_in_missing_pages(study_data):
-    dim = Dataset(study_data).pages.set_index("page_id")
-    c = dim.loc["300"]
-    assert (c["agency"], c["sla_minutes"], c["opening_hours"]) == (
-        "Myndighet A", 120, "mon-fri 08:00-16:00",
-    )  # fmt: skip
-    assert not c["accepts_visitor_posts"]  # blank in the registry, no visitor posts in the data
 
 
 # -- the quarantine file of --skip-invalid is part of the same all-or-nothing step -------------
@@ -175,6 +118,8 @@ def test_an_ingest_in_another_process_is_refused_while_the_lock_is_held(
 
     before = tree_digest(study_data)
     with writer.ingest_lock(study_data):
+        with pytest.raises(BusyError):
+            ingest_graph_api(study_data, [study_export], as_of=AS_OF)
         run = subprocess.run(
             [sys.executable, "-m", "analysis", "ingest", "graph-api", "--data-dir",
              str(study_data), "--as-of", "2017-03-01T00:00:00Z", str(study_export)],

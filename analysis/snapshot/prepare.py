@@ -1,0 +1,67 @@
+"""Preparing one batch of a source's rows for storage: checked against the contract, personal
+data masked, visitors pseudonymised, the text rules applied. Pure functions of their input; the
+writer (`writer.py`) decides where the results go."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.contract import (
+    PAGES_SCHEMA,
+    POST_KINDS,
+    POSTS_SCHEMA,
+    RAW_POSTS_SCHEMA,
+    REPLIES_SCHEMA,
+)
+from analysis.errors import InputError
+from analysis.snapshot import privacy, text
+
+
+def _conform(table: pa.Table, schema: pa.Schema, name: str) -> pa.Table:
+    """The columns of `schema` from `table`, or a one-line error naming the table and column."""
+    missing = [f.name for f in schema if f.name not in table.column_names]
+    if missing:
+        raise InputError(name, f"missing column(s) {', '.join(missing)}")
+    try:
+        return table.select(schema.names).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputError(name, f"column of the wrong type ({exc})") from None
+
+
+def pages(table: pa.Table) -> pa.Table:
+    return _conform(table, PAGES_SCHEMA, "pages")
+
+
+def posts(raw: pa.Table, key: bytes) -> pa.Table:
+    """Stored posts from raw ones: messages masked and cut, visitors pseudonymised, questions
+    marked."""
+    raw = _conform(raw, RAW_POSTS_SCHEMA, "posts")
+    bad = pc.invert(pc.is_in(raw["kind"], value_set=pa.array(POST_KINDS)))
+    if pc.any(bad).as_py():
+        raise InputError("posts", "kind must be one of " + ", ".join(POST_KINDS))
+    message = raw["message"]
+    masked = privacy.mask_messages(message)
+    return pa.table(
+        {
+            "post_id": raw["post_id"],
+            "page_id": raw["page_id"],
+            "kind": raw["kind"],
+            "parent_id": raw["parent_id"],
+            "created_at": raw["created_at"],
+            "author_key": privacy.pseudonymise(raw["author_id"], key),
+            "message": text.truncate(masked),
+            "message_length": pc.fill_null(pc.utf8_length(message), 0).cast(pa.int64()),
+            "is_question": text.is_question(masked),
+            "is_hidden": raw["is_hidden"],
+            "permalink_url": raw["permalink_url"],
+        },
+        schema=POSTS_SCHEMA,
+    )
+
+
+def replies(raw: pa.Table) -> pa.Table:
+    """Stored replies from raw ones: messages masked and cut."""
+    raw = _conform(raw, REPLIES_SCHEMA, "replies")
+    masked = text.truncate(privacy.mask_messages(raw["message"]))
+    return raw.set_column(raw.schema.get_field_index("message"), "message", masked)
