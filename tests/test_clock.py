@@ -12,7 +12,7 @@ from analysis.hours.clock import (
     business_minutes,
     closed_days,
     is_open,
-    open_intervals,
+    open_time,
     wall_minutes,
 )
 from analysis.hours.spec import DEFAULT_HOURS, OpeningHours
@@ -196,21 +196,45 @@ def test_bad_specs_raise_with_the_bad_part(spec, fragment):
         OpeningHours.parse(spec)
 
 
-def test_open_intervals_skip_weekends_and_holidays_and_follow_dst():
-    """Thu 5 Jan 2017, then Epiphany and a weekend closed, then Mon 9 Jan; Fri 24 Mar in winter
-    time, Mon 27 Mar in summer time (the clocks go forward on Sunday 26 Mar)."""
+def _us(*local: str) -> np.ndarray:
+    return np.array([utc(t).astype(np.int64) for t in local], dtype=np.int64)
 
-    def us(*local: str) -> list[int]:
-        return [int(utc(t).astype(np.int64)) for t in local]
 
-    opens, closes = open_intervals(DEFAULT_HOURS, date(2017, 1, 5), date(2017, 1, 9))
-    assert opens.tolist() == us("2017-01-05 08:00", "2017-01-09 08:00")
-    assert closes.tolist() == us("2017-01-05 16:00", "2017-01-09 16:00")
-    opens, closes = open_intervals(DEFAULT_HOURS, date(2017, 3, 24), date(2017, 3, 27))
-    utc_hour = [int(datetime(2017, 3, d, h, tzinfo=UTC).timestamp()) * 1_000_000 for d, h in
-                ((24, 7), (27, 6))]  # fmt: skip
-    assert opens.tolist() == utc_hour
-    assert (closes - opens).tolist() == [8 * 3_600_000_000] * 2
+H = 60 * 60_000_000  # one hour in µs
+
+
+def test_open_time_counts_only_opening_hours_over_weekends_and_holidays():
+    """Thu 5 Jan 2017 is open, Fri 6 (Epiphany) and the weekend closed, Mon 9 open again."""
+    clock = open_time(DEFAULT_HOURS, date(2017, 1, 5), date(2017, 1, 9))
+    f = clock.before(_us("2017-01-05 07:00", "2017-01-05 09:30", "2017-01-07 12:00",
+                         "2017-01-09 09:00"))  # fmt: skip
+    assert (f - f[0]).tolist() == [0, 90 * 60_000_000, 8 * H, 9 * H]
+    assert clock.inside(_us("2017-01-05 07:59", "2017-01-05 08:00", "2017-01-05 16:00",
+                            "2017-01-06 10:00", "2017-01-09 15:59")).tolist() == [
+        False, True, False, False, True
+    ]  # fmt: skip
+
+
+def test_open_time_instant_at_inverts_before_and_lands_in_opening_hours():
+    clock = open_time(DEFAULT_HOURS, date(2017, 1, 5), date(2017, 1, 9))
+    start = clock.before(_us("2017-01-05 15:00"))[0]
+    # 30 min later is inside Thursday; 60 min is Thursday's close, which is not open: Monday's
+    # opening; 90 min is Monday 08:30 — the holiday and the weekend count nothing
+    at = clock.instant_at(start + np.array([30, 60, 90]) * 60_000_000)
+    assert at.tolist() == _us("2017-01-05 15:30", "2017-01-09 08:00", "2017-01-09 08:30").tolist()
+    t = _us("2017-01-05 08:00", "2017-01-05 12:34", "2017-01-09 15:59")
+    assert clock.instant_at(clock.before(t)).tolist() == t.tolist()
+
+
+def test_open_time_follows_daylight_saving():
+    """Fri 24 Mar 2017 opens at 07:00 UTC (winter time), Mon 27 Mar at 06:00 UTC (summer time)."""
+    clock = open_time(DEFAULT_HOURS, date(2017, 3, 24), date(2017, 3, 27))
+    fri = int(datetime(2017, 3, 24, 7, tzinfo=UTC).timestamp()) * 1_000_000
+    mon = int(datetime(2017, 3, 27, 6, tzinfo=UTC).timestamp()) * 1_000_000
+    start = clock.before(np.array([fri]))[0]
+    assert clock.instant_at(start + np.array([0, 8 * H, 8 * H + 1])).tolist() == [
+        fri, mon, mon + 1
+    ]  # fmt: skip
 
 
 def test_closed_days_include_the_eves_but_not_every_sunday():

@@ -17,6 +17,7 @@ the repeated autumn hour means its first occurrence (PEP 495 fold=0).
 `business_minutes` is vectorised: once per call (cached) it builds a table of open intervals in UTC
 for every local day the data spans, with a cumulative sum of open time; F(t) = open time before t
 is a table lookup (`np.searchsorted`, sped up by an hourly grid); the answer is F(end) − F(start).
+`open_time` hands out F and its inverse for code that places instants in opening hours.
 """
 
 from __future__ import annotations
@@ -70,13 +71,6 @@ class _Table:
     hops: int  # most rows opening inside one grid hour
 
 
-def open_intervals(hours: OpeningHours, first: date, last: date) -> tuple[np.ndarray, np.ndarray]:
-    """Opening and closing instants (UTC µs, int64, in time order) of every local day in
-    [first, last]: the business clock's open intervals, for code that places times inside them."""
-    table = _open_table(hours, first, last)
-    return table.opens[1:], table.closes[1:]  # row 0 is the table's empty start row
-
-
 @lru_cache(maxsize=256)
 def _open_table(hours: OpeningHours, first: date, last: date) -> _Table:
     """The open intervals of every local day in [first, last] (built once, then cached)."""
@@ -99,17 +93,53 @@ def _open_table(hours: OpeningHours, first: date, last: date) -> _Table:
     return _Table(o, c, before - o, nxt, grid, int(np.diff(grid).max(initial=0)))
 
 
-def _open_before(t: np.ndarray, table: _Table) -> np.ndarray:
-    """F(t): open µs from the table's start up to each instant t (int64 µs, within the table).
+def _row(t: np.ndarray, table: _Table) -> np.ndarray:
+    """The last row opening at or before each instant t (int64 µs, within the table).
 
-    Same answer as `np.searchsorted(opens, t, "right") - 1` for the row, but a random binary
-    search costs ~45 ns a row; jumping to t's grid hour and stepping over the few rows that open
-    later in that hour is ~3× faster on millions of rows.
+    Same answer as `np.searchsorted(opens, t, "right") - 1`, but a random binary search costs
+    ~45 ns a row; jumping to t's grid hour and stepping over the few rows that open later in that
+    hour is ~3× faster on millions of rows.
     """
     k = table.grid[(t - table.opens[0]) // _STEP]
     for _ in range(table.hops):
         k += table.next_open[k] <= t
+    return k
+
+
+def _open_before(t: np.ndarray, table: _Table) -> np.ndarray:
+    """F(t): open µs from the table's start up to each instant t (int64 µs, within the table)."""
+    k = _row(t, table)
     return table.offset[k] + np.minimum(t, table.closes[k])
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays: compare by identity
+class OpenTime:
+    """The business clock's F(t) over a span of local days, with its inverse: for code that
+    places instants inside opening hours rather than measuring between them."""
+
+    _table: _Table
+    _ends: np.ndarray  # F at each row's close
+
+    def before(self, t: np.ndarray) -> np.ndarray:
+        """F(t): open µs from the span's start up to each instant t (int64 UTC µs, in the span)."""
+        return _open_before(t, self._table)
+
+    def inside(self, t: np.ndarray) -> np.ndarray:
+        """Whether each instant t (int64 UTC µs, in the span) is within opening hours."""
+        return t < self._table.closes[_row(t, self._table)]
+
+    def instant_at(self, x: np.ndarray) -> np.ndarray:
+        """The open instant where F reaches x: x equal to a close's F gives the next opening (the
+        close itself is not open); beyond the span's last close, time counts on as if open."""
+        j = np.minimum(np.searchsorted(self._ends, x, side="right"), len(self._ends) - 1)
+        return np.maximum(x - self._table.offset[j], self._table.opens[j])
+
+
+@lru_cache(maxsize=64)
+def open_time(hours: OpeningHours, first: date, last: date) -> OpenTime:
+    """The open time of every local day in [first, last] (UTC µs; built once, then cached)."""
+    table = _open_table(hours, first, last)
+    return OpenTime(table, table.offset + table.closes)
 
 
 def _local_day(us: int, zone: ZoneInfo) -> date:

@@ -33,8 +33,8 @@ The package, by layer (each module imports only the ones above it):
 - `timing`: the year's local day × hour grid, arrival-time sampling and staffed hours;
 - `simulate`: one page's year as compact numpy arrays, and the seeded loop over every page;
 - `columns`: the Arrow tables of pages, posts and replies, assembled from those arrays;
-- this module: `generate` and `write_demo`, the only entry points callers need, and the names
-  tests look for (page ids, planted personal data).
+- this module: `generate` and `write_demo`, the entry points callers need, and the names tests
+  look for (page ids, planted personal data).
 
 Outside the package it imports only the data contract, the errors, the opening-hours clock and
 spec, the registry, the settings, the data folder and the snapshot writer; nothing imports it but
@@ -53,26 +53,19 @@ from analysis.errors import DataDirError
 from analysis.registry import PageEntry, write_registry
 from analysis.snapshot.writer import SnapshotInfo, write_snapshot_batches
 from analysis.sources.demo.columns import pages_table, post_tables, reply_tables
-from analysis.sources.demo.pages import PAGE_IDS, PAGES, PageSpec, page_id, registry_entries
-from analysis.sources.demo.simulate import DEFAULT_ITEMS, DEFAULT_SEED, MAX_ITEMS, page_years
+from analysis.sources.demo.pages import PAGE_IDS, page_id, registry_entries
+from analysis.sources.demo.simulate import page_years
 from analysis.sources.demo.texts import PLANTED_EMAILS, PLANTED_PERSONNUMMER, PLANTED_PHONES
 from analysis.sources.demo.timing import AS_OF
 
 __all__ = [
-    "AS_OF",
-    "DEFAULT_ITEMS",
-    "DEFAULT_SEED",
-    "MAX_ITEMS",
-    "PAGES",
     "PAGE_IDS",
     "PLANTED_EMAILS",
     "PLANTED_PERSONNUMMER",
     "PLANTED_PHONES",
     "DemoWorld",
-    "PageSpec",
     "generate",
     "page_id",
-    "registry_entries",
     "write_demo",
 ]
 

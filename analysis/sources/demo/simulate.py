@@ -30,6 +30,7 @@ from analysis.sources.demo.timing import (
     local_us,
     sample_times,
     season_weights,
+    staffed_after,
     staffed_hours,
     utc_us,
     year_grid,
@@ -310,16 +311,16 @@ def _reply_times(
     if spec.role == "silent":
         p_reply[is_vp] = 0.0
     answered = rng.random(n) < p_reply
-    f_item, is_open = staffed.open_before(t)
+    f_item, is_open = staffed.before(t), staffed.inside(t)
     minutes = spec.delay * np.exp(spec.sigma * rng.standard_normal(n)) * DELAY_WEIGHT[cat]
     minutes = np.maximum(np.where(is_open, minutes, minutes * BACKLOG), 1.0)
     f_first = f_item + (minutes * MIN_US).astype(np.int64)
-    first = staffed.after(f_item, minutes)
+    first = staffed_after(staffed, f_item, minutes)
     followup = rng.random(n) < spec.followup
     second = answered & np.where(followup, rng.random(n) < 0.85, rng.random(n) < 0.05)
     minutes2 = np.maximum(spec.delay * np.exp(spec.sigma * rng.standard_normal(n)), 5.0)
     second_t = np.full(n, NEVER)
-    second_t[second] = staffed.after(f_first[second], minutes2[second])
+    second_t[second] = staffed_after(staffed, f_first[second], minutes2[second])
     return answered, first, second_t, followup
 
 

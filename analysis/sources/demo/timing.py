@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from analysis.hours.clock import closed_days, open_intervals
+from analysis.hours.clock import OpenTime, closed_days, open_time
 from analysis.hours.spec import OpeningHours
 from analysis.settings import TIMEZONE, ZONE
 
@@ -138,36 +138,14 @@ def sample_times(rng: np.random.Generator, n: int, weights: np.ndarray, grid: Gr
 # -- staffed hours: reply times -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Staffed:
-    """Open intervals (UTC µs) of one opening-hours schedule, with open time before each."""
-
-    opens: np.ndarray
-    closes: np.ndarray
-    before: np.ndarray
-    ends: np.ndarray  # open time up to each interval's close
-
-    def open_before(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """F(t), open µs from the table's start up to t, and whether t is inside opening hours."""
-        i = np.maximum(np.searchsorted(self.opens, t, side="right") - 1, 0)
-        inside = np.minimum(t, self.closes[i]) - self.opens[i]
-        return self.before[i] + np.maximum(inside, 0), (inside >= 0) & (t < self.closes[i])
-
-    def at(self, x: np.ndarray) -> np.ndarray:
-        """The instant where F reaches x (the inverse of open_before): replies land when open."""
-        j = np.minimum(np.searchsorted(self.ends, x, side="right"), len(self.ends) - 1)
-        return self.opens[j] + np.maximum(x - self.before[j], 0)
-
-    def after(self, f: np.ndarray, minutes: np.ndarray) -> np.ndarray:
-        """The instant `minutes` of open time after F = f, in whole seconds."""
-        return self.at(f + (minutes * MIN_US).astype(np.int64)) // US * US
-
-
 @lru_cache(maxsize=32)
-def staffed_hours(spec: str) -> _Staffed:
-    """The open intervals of a schedule from just before the year to well after the snapshot,
-    taken from the business clock so replies land in the hours that clock counts."""
+def staffed_hours(spec: str) -> OpenTime:
+    """A schedule's open time from just before the year to well after the snapshot, from the
+    business clock so replies land in the hours that clock counts."""
     hours = OpeningHours.parse(spec, TIMEZONE)
-    o, c = open_intervals(hours, FIRST_DAY - timedelta(days=2), AS_OF.date() + timedelta(days=120))
-    before = np.concatenate(([0], np.cumsum(c - o)[:-1])).astype(np.int64)
-    return _Staffed(o, c, before, before + (c - o))
+    return open_time(hours, FIRST_DAY - timedelta(days=2), AS_OF.date() + timedelta(days=120))
+
+
+def staffed_after(staffed: OpenTime, f: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+    """The instant `minutes` of open time after F = f, in whole seconds."""
+    return staffed.instant_at(f + (minutes * MIN_US).astype(np.int64)) // US * US
