@@ -45,6 +45,85 @@ def _as_of(value: str) -> datetime:
     return utc
 
 
+def _columns(value: str) -> dict[str, str]:
+    """`--columns arrival=Inkom,answered=Besvarad kl`: which header holds which column."""
+    from analysis.sources.table import COLUMN_ROLES
+
+    out = {}
+    for part in value.split(","):
+        role, sep, header = part.partition("=")
+        role, header = role.strip(), header.strip()
+        if not sep or not role or not header:
+            raise argparse.ArgumentTypeError(f"{part!r} is not NAME=HEADER")
+        if role not in COLUMN_ROLES:
+            hint = _suggestion(role, COLUMN_ROLES)
+            raise argparse.ArgumentTypeError(
+                f"{role!r} is no column name{hint}; known: {', '.join(COLUMN_ROLES)}"
+            )
+        out[role] = header
+    return out
+
+
+def _count(option: str):
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if n < 0:
+            raise argparse.ArgumentTypeError(f"{option} must be 0 or more, not {n}")
+        return n
+
+    return parse
+
+
+def _hours(option: str):
+    def parse(value: str) -> float:
+        try:
+            n = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number of hours") from None
+        if not 0 <= n <= 24 * 365:
+            raise argparse.ArgumentTypeError(
+                f"{option} must be between 0 and 8760 hours, not {n:g}"
+            )
+        return n
+
+    return parse
+
+
+def _suggestion(word: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that suggests the option meant when one is mistyped."""
+
+    def error(self, message: str):
+        if message.startswith("unrecognized arguments:"):
+            words = message.split(":", 1)[1].split()
+            options = _all_options(self)
+            hints = [
+                f"{w}{_suggestion(w.split('=')[0], options)}" for w in words if w.startswith("-")
+            ]
+            if any("did you mean" in h for h in hints):
+                message += "; " + ", ".join(h for h in hints if "did you mean" in h)
+        super().error(message)
+
+
+def _all_options(parser: argparse.ArgumentParser) -> set[str]:
+    found = set()
+    for action in parser._actions:
+        found.update(o for o in action.option_strings if o.startswith("--"))
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _all_options(sub)
+    return found
+
+
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data-dir",
@@ -57,7 +136,7 @@ def _data_dir_arg(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from analysis import settings
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m analysis",
         description="Svarstid: how fast public agencies answer the public on Facebook.",
     )
@@ -65,34 +144,114 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     ing = sub.add_parser("ingest", help="read page exports into a new snapshot")
-    ing_sub = ing.add_subparsers(dest="format", required=True)
+    ing_sub = ing.add_subparsers(dest="source", required=True)
     g = ing_sub.add_parser("graph-api", help="Facebook Graph API page exports (JSON)")
-    _data_dir_arg(g)
-    g.add_argument("--as-of", type=_as_of, help="when the export was taken (default: now)")
-    g.add_argument(
-        "--skip-invalid",
-        action="store_true",
-        help="import the valid items, write rejected ones to DATA_DIR/quarantine/",
-    )
+    _ingest_args(g)
     g.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="page folder(s)")
+    t = ing_sub.add_parser(
+        "table",
+        help="CSV or Excel: the long format, answer logs, Facepager exports",
+        description="Read CSV or .xlsx tables into one new snapshot (docs/import-format.md).",
+    )
+    _ingest_args(t)
+    from analysis.sources.table import COLUMN_ROLES, FORMATS
+
+    t.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="auto",
+        dest="table_format",
+        help="the table's format (default: auto, told apart by the header; "
+        f"allowed: {', '.join(FORMATS)})",
+    )
+    t.add_argument(
+        "--sheet",
+        default=None,
+        help="the .xlsx sheet to read (default: every sheet whose header is recognised)",
+    )
+    t.add_argument(
+        "--columns",
+        type=_columns,
+        default=None,
+        metavar="NAME=HEADER,…",
+        help="which header holds which column when it is not recognised, e.g. "
+        "arrival=Inkom,answered=Besvarad,page=Kanal (default: none; names: "
+        f"{', '.join(COLUMN_ROLES)})",
+    )
+    t.add_argument("paths", nargs="+", type=Path, metavar="FILE", help="CSV or .xlsx file(s)")
+
+    reg = sub.add_parser("registry", help="the page registry (registry.csv)")
+    reg_sub = reg.add_subparsers(dest="action", required=True)
+    ri = reg_sub.add_parser(
+        "init", help="write registry.csv for the pages in the data, defaults filled in"
+    )
+    _data_dir_arg(ri)
+    ri.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite an existing registry.csv (default: refuse; pages already in it are kept)",
+    )
+
+    def choices(values, default):
+        return f"default: {default}; allowed: {', '.join(values)}"
 
     r = sub.add_parser("rank", help="rank pages or agencies")
     _data_dir_arg(r)
-    r.add_argument("--scope", choices=settings.SCOPES, default="all")
-    r.add_argument("--clock", choices=settings.CLOCKS, default="wall")
-    r.add_argument("--since", type=_date, help="first day (Europe/Stockholm)")
-    r.add_argument("--until", type=_date, help="last day, inclusive")
-    r.add_argument("--level", choices=settings.LEVELS, default="page")
-    r.add_argument("--sector", help="only pages of this sector")
-    r.add_argument("--snapshot", help="read the data as of this snapshot id")
-    r.add_argument("--min-items", type=int, default=settings.DEFAULT_MIN_ITEMS)
-    r.add_argument("--pending-hours", type=float, default=settings.DEFAULT_PENDING_HOURS)
-    r.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    r.add_argument(
+        "--scope",
+        choices=settings.SCOPES,
+        default="all",
+        help=f"which inbound items count ({choices(settings.SCOPES, 'all')})",
+    )
+    r.add_argument(
+        "--clock",
+        choices=settings.CLOCKS,
+        default="wall",
+        help=f"wall clock or opening hours ({choices(settings.CLOCKS, 'wall')})",
+    )
+    r.add_argument(
+        "--since", type=_date, help="first day, YYYY-MM-DD, Europe/Stockholm (default: the first)"
+    )
+    r.add_argument(
+        "--until", type=_date, help="last day, inclusive, YYYY-MM-DD (default: the last)"
+    )
+    r.add_argument(
+        "--level",
+        choices=settings.LEVELS,
+        default="page",
+        help=f"rank pages or agencies ({choices(settings.LEVELS, 'page')})",
+    )
+    r.add_argument(
+        "--sector", help="only pages of this sector, as in the registry (default: every sector)"
+    )
+    r.add_argument("--snapshot", help="read the data as of this snapshot id (default: the latest)")
+    r.add_argument(
+        "--min-items",
+        type=_count("--min-items"),
+        default=settings.DEFAULT_MIN_ITEMS,
+        help="fewer rated items than this: listed, not ranked "
+        f"(default: {settings.DEFAULT_MIN_ITEMS})",
+    )
+    r.add_argument(
+        "--pending-hours",
+        type=_hours("--pending-hours"),
+        default=settings.DEFAULT_PENDING_HOURS,
+        help="an unanswered item younger than this is pending, not ignored "
+        f"(default: {settings.DEFAULT_PENDING_HOURS:g})",
+    )
+    r.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output (default: table; allowed: table, csv, json)",
+    )
 
     d = sub.add_parser("demo", help="write the synthetic demo dataset as a snapshot")
     _data_dir_arg(d)
-    d.add_argument("--items", type=int, default=None, help="scale to N inbound items")
-    d.add_argument("--seed", type=int, default=None)
+    d.add_argument(
+        "--items", type=int, default=None, help="scale to N inbound items (default: the study's)"
+    )
+    d.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's own)")
 
     s = sub.add_parser("snapshots", help="list snapshots with their coverage")
     _data_dir_arg(s)
@@ -100,6 +259,28 @@ def build_parser() -> argparse.ArgumentParser:
     doc = sub.add_parser("docs", help="regenerate docs/methodology.md from the code")
     doc.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     return parser
+
+
+def _ingest_args(p: argparse.ArgumentParser) -> None:
+    _data_dir_arg(p)
+    p.add_argument(
+        "--as-of",
+        type=_as_of,
+        help="when the export was taken, ISO 8601 with a UTC offset (default: now); "
+        "earlier than the newest item is refused",
+    )
+    p.add_argument(
+        "--allow-future-items",
+        action="store_true",
+        help="accept items newer than --as-of (default: refuse them; they would count as "
+        "pending and their replies would not be timed)",
+    )
+    p.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid items, write rejected ones to DATA_DIR/quarantine/ "
+        "(default: the first bad item stops the ingest, nothing written)",
+    )
 
 
 def _progress(done: int, total: int, result) -> None:
@@ -120,13 +301,30 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from analysis.ingest import ingest_graph_api
 
     data_dir = args.data_dir or default_data_dir()
-    report = ingest_graph_api(
-        data_dir,
-        args.paths,
-        as_of=args.as_of,
-        skip_invalid=args.skip_invalid,
-        progress=_progress,
-    )
+    if args.source == "table":
+        from analysis.ingest import ingest_table
+
+        report = ingest_table(
+            data_dir,
+            args.paths,
+            as_of=args.as_of,
+            fmt=args.table_format,
+            sheet=args.sheet,
+            columns=args.columns,
+            skip_invalid=args.skip_invalid,
+            allow_future_items=args.allow_future_items,
+        )
+    else:
+        report = ingest_graph_api(
+            data_dir,
+            args.paths,
+            as_of=args.as_of,
+            skip_invalid=args.skip_invalid,
+            progress=_progress,
+            allow_future_items=args.allow_future_items,
+        )
+    for note in report.notes or ():
+        print(note)
     c = report.snapshot.manifest["counts"]
     print(f"snapshot {report.snapshot.snapshot_id} written to {report.snapshot.path}")
     print(
@@ -139,8 +337,43 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("anomalies: " + ", ".join(f"{k} {v}" for k, v in sorted(anomalies.items())))
     else:
         print("anomalies: none")
+    if c.get("answer_log_items"):
+        print(f"{c['answer_log_items']} answer-log item(s): no text, each counted as a question")
     if report.quarantine_file:
         print(f"rejected {report.rejected} item(s); reasons in {report.quarantine_file}")
+    return 0
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    """`registry init`: registry.csv for the pages in the data, every default written out."""
+    from analysis import registry
+    from analysis.datafolder import default_data_dir, registry_path
+    from analysis.errors import DataDirError
+    from analysis.read.dataset import PAGE_DIM_COLUMNS, Dataset
+
+    data_dir = args.data_dir or default_data_dir()
+    path = registry_path(data_dir)
+    if path.exists() and not args.force:
+        raise DataDirError(
+            f"{path} exists; --force rewrites it (its entries are kept, missing pages added)"
+        )
+    ds = Dataset(data_dir)
+    if ds.is_empty:
+        raise DataDirError(f"{data_dir}: no snapshots; ingest some data first")
+    kept = ds.registry
+    entries = []
+    for row in ds._page_rows:
+        values = dict(zip(PAGE_DIM_COLUMNS, row, strict=True))
+        values["sla_minutes"] = int(values["sla_minutes"])
+        entries.append(
+            kept.get(values["page_id"])
+            or registry.PageEntry(**{k: values[k] for k in registry.COLUMNS})
+        )
+    ds.close()
+    registry.write_registry(data_dir, entries, comments=True)
+    added = sum(1 for e in entries if e.page_id not in kept)
+    print(f"wrote {path}: {len(entries)} page(s), {added} new with the defaults filled in")
+    print("edit it by hand; opening hours take effect when the data is ingested again")
     return 0
 
 
@@ -181,7 +414,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
         pending_hours=args.pending_hours,
         min_items=args.min_items,
     )
-    ds = Dataset(args.data_dir, snapshot=args.snapshot)
+    ds = Dataset(_rank_folder(args.data_dir, args.snapshot), snapshot=args.snapshot)
+    _check_sector(ds, args.sector)
     if args.format == "csv":
         columns, rows = metrics.rank_rows(ds, filters)
         out = csv.writer(sys.stdout, lineterminator="\n")
@@ -196,8 +430,70 @@ def cmd_rank(args: argparse.Namespace) -> int:
         df = metrics.rank(ds, filters)
         if ds.is_demo:
             print("Synthetic demo data modelled on published figures, not real agency data.")
-        print(format_table(df) if len(df) else "no pages in the data")
+        if len(df) and not df["inbound"].any() and (args.since or args.until):
+            print(_outside(ds, args.since, args.until))
+        else:
+            print(format_table(df) if len(df) else "no pages in the data")
     return 0
+
+
+def _rank_folder(data_dir: Path | None, snapshot: str | None) -> Path:
+    """The folder `rank` reads: the data folder; with no `--data-dir` and no snapshot in the
+    default one, the demo the dashboard shows there (generated, as it does, if missing)."""
+    import fcntl
+
+    from analysis.datafolder import default_data_dir, demo_dir, demo_lock_path, list_snapshots
+
+    if data_dir is not None or snapshot is not None:
+        return data_dir
+    base = default_data_dir()
+    if list_snapshots(base) or not base.is_dir():
+        return base
+    folder = demo_dir(base)
+    if not list_snapshots(folder):
+        from analysis.sources import demo
+
+        print(f"no snapshots in {base}/: generating the dashboard's demo in {folder}/ …",
+              file=sys.stderr)  # fmt: skip
+        with demo_lock_path(base).open("a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not list_snapshots(folder):
+                demo.write_demo(folder)
+    print(f"no snapshots in {base}/: showing the demo in {folder}/", file=sys.stderr)
+    return folder
+
+
+def _check_sector(ds, sector: str | None) -> None:
+    """An unknown --sector is named, with the sectors there are."""
+    from analysis.read.dataset import PAGE_DIM_COLUMNS
+    from analysis.read.metrics import FilterError
+
+    if sector is None or ds.is_empty:
+        return
+    at = PAGE_DIM_COLUMNS.index("sector")
+    known = sorted({row[at] for row in ds._page_rows})
+    if sector not in known:
+        shown = sector if len(sector) <= 40 else sector[:40] + "…"
+        raise FilterError(
+            f"--sector {shown!r} is no sector of these pages{_suggestion(sector, known)}; "
+            f"known: {', '.join(known)}"
+        )
+
+
+def _outside(ds, since, until) -> str:
+    """What to say when the period holds no inbound item: the period and the data's days."""
+    _, rows = ds.rows("snapshot_coverage", {"files": ds.files("item_facts")})
+    period = f"--since {since or '…'} --until {until or '…'}"
+    if not rows:
+        return f"no inbound items in the period ({period}); the data holds none"
+    from analysis.settings import ZONE
+
+    first = min(r[3] for r in rows).astimezone(ZONE).date()
+    last = max(r[4] for r in rows).astimezone(ZONE).date()
+    return (
+        f"no inbound items in the period ({period}): the data covers {first} to {last} "
+        "(Europe/Stockholm)"
+    )
 
 
 def _json_value(value):
@@ -252,6 +548,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 COMMANDS = {
     "ingest": cmd_ingest,
     "rank": cmd_rank,
+    "registry": cmd_registry,
     "demo": cmd_demo,
     "snapshots": cmd_snapshots,
     "docs": cmd_docs,

@@ -30,6 +30,21 @@ COLUMNS = (
     "timezone",
     "sla_minutes",
 )
+# what `registry init` writes above the header, one line per column (lines starting with #
+# are comments: skipped when the registry is read)
+COLUMN_COMMENTS = {
+    "page_id": "the page's id in the data (do not change)",
+    "page_name": "the page's name (for you; the data's name is shown)",
+    "agency": "the organisation behind the page; pages of one agency rank together "
+    "with --level agency (default: the page name)",
+    "sector": f"a group to filter by, e.g. Socialförsäkring (default: {DEFAULT_SECTOR})",
+    "accepts_visitor_posts": "true or false: whether the wall takes visitors' posts "
+    "(default: whether the data has any)",
+    "opening_hours": "when the business clock runs, e.g. mon-fri 08:00-16:00 "
+    "(default: mon-fri 08:00-16:00; takes effect at the next ingest)",
+    "timezone": f"the page's time zone, also for times without an offset (default: {TIMEZONE})",
+    "sla_minutes": f"the response goal in minutes (default: {DEFAULT_SLA_MINUTES})",
+}
 _TRUE = {"true", "yes", "ja", "1", "sant"}
 _FALSE = {"false", "no", "nej", "0", "falskt"}
 
@@ -105,18 +120,26 @@ def load_registry(data_dir: Path) -> dict[str, PageEntry]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
+    lines = [line for line in text.splitlines(keepends=True) if not line.lstrip().startswith("#")]
+    reader = csv.DictReader(io.StringIO("".join(lines)))
     if reader.fieldnames is None or "page_id" not in reader.fieldnames:
         raise InputError(path, "the header must include page_id")
     return {entry.page_id: entry for entry in (_parse_row(r, path) for r in reader)}
 
 
-def write_registry(data_dir: Path, entries: list[PageEntry]) -> Path:
-    """Write the registry atomically (used by `demo`; users edit the file by hand)."""
+def write_registry(data_dir: Path, entries: list[PageEntry], comments: bool = False) -> Path:
+    """Write the registry atomically (used by `demo` and `registry init`; users edit the file
+    by hand). With `comments`, a comment line per column above the header."""
     path = registry_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
+        if comments:
+            fh.write(
+                "# Svarstid page registry: one row per page; an empty cell takes the default.\n"
+            )
+            for name in COLUMNS:
+                fh.write(f"# {name}: {COLUMN_COMMENTS[name]}\n")
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for e in entries:

@@ -33,15 +33,18 @@ def pages(table: pa.Table) -> pa.Table:
     return _conform(table, PAGES_SCHEMA, "pages")
 
 
-def posts(raw: pa.Table, key: bytes) -> pa.Table:
+def posts(raw: pa.Table, key: bytes, questions: pa.Array | None = None) -> pa.Table:
     """Stored posts from raw ones: messages masked and cut, visitors pseudonymised, questions
-    marked."""
+    marked (from the text, or because the source knows: `questions`, ids of answer-log rows)."""
     raw = _conform(raw, RAW_POSTS_SCHEMA, "posts")
     bad = pc.invert(pc.is_in(raw["kind"], value_set=pa.array(POST_KINDS)))
     if pc.any(bad).as_py():
         raise InputError("posts", "kind must be one of " + ", ".join(POST_KINDS))
     message = raw["message"]
     masked = privacy.mask_messages(message)
+    asks = text.is_question(masked)
+    if questions is not None and len(questions):
+        asks = pc.or_(asks, pc.is_in(raw["post_id"], value_set=questions))
     return pa.table(
         {
             "post_id": raw["post_id"],
@@ -52,7 +55,7 @@ def posts(raw: pa.Table, key: bytes) -> pa.Table:
             "author_key": privacy.pseudonymise(raw["author_id"], key),
             "message": text.truncate(masked),
             "message_length": pc.fill_null(pc.utf8_length(message), 0).cast(pa.int64()),
-            "is_question": text.is_question(masked),
+            "is_question": asks,
             "is_hidden": raw["is_hidden"],
             "permalink_url": raw["permalink_url"],
         },

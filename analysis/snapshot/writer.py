@@ -188,14 +188,17 @@ def write_snapshot_batches(
     extra_counts: dict | None = None,
     quarantine: str | None = None,
     now: datetime | None = None,
+    questions: Iterable[str] | None = None,
 ) -> SnapshotInfo:
     """`write_snapshot` of posts and replies that come in batches (all posts, then all replies).
 
     Each batch is masked and pseudonymised before it is written, then let go; item facts are
     derived afterwards from the files being written (DuckDB under a memory limit), so memory
     stays bounded by a batch and a row group, whatever the snapshot's size. The snapshot is the
-    one `write_snapshot` writes of the batches concatenated."""
+    one `write_snapshot` writes of the batches concatenated. `questions`: ids of inbound items
+    that count as questions whatever their text (a source that knows, such as an answer log)."""
     data_dir = Path(data_dir)
+    asked = pa.array(sorted(questions), pa.string()) if questions else None
     if as_of.tzinfo is None:
         raise InputError("--as-of", "the snapshot time needs a UTC offset")
     now = now or datetime.now(UTC)
@@ -217,7 +220,7 @@ def write_snapshot_batches(
 
         def prepared_posts() -> Iterator[pa.Table]:
             for raw in posts:
-                batch = prepare.posts(raw, key)  # masked before anything is written
+                batch = prepare.posts(raw, key, asked)  # masked before anything is written
                 del raw
                 tally["posts"] += batch.num_rows
                 for k in pc.value_counts(batch["kind"]).to_pylist():

@@ -37,6 +37,8 @@ class ParseResult:
     counts: Counter = field(default_factory=Counter)
     anomalies: Counter = field(default_factory=Counter)
     rejected: list[Rejected] = field(default_factory=list)
+    # ids of inbound items that count as questions whatever their text (answer-log rows)
+    questions: set[str] = field(default_factory=set)
     error: tuple | None = None  # a strict-mode InputError of one file (see _parse_file)
     post_chunks: list[pa.Table] = field(default_factory=list)  # rows of the files parsed
     reply_chunks: list[pa.Table] = field(default_factory=list)
@@ -49,6 +51,16 @@ class ParseResult:
     def posts_seen(self) -> int:
         packed = sum(p.num_rows for p in self.post_packs)
         return sum(t.num_rows for t in self.post_chunks) + packed + len(self.posts)
+
+    def newest(self):
+        """The latest `created_at` of any post or reply read (None when there is none): an
+        export taken before it is no export (see `ingest.check_as_of`)."""
+        found = [row[4] for row in self.posts] + [row[3] for row in self.replies]
+        for table in self.post_chunks + self.reply_chunks:
+            found.append(pc.max(table["created_at"]).as_py())
+        found += [p.newest for p in self.post_packs + self.reply_packs]
+        found = [ts for ts in found if ts is not None]
+        return max(found) if found else None
 
     def pack(self) -> None:
         """Compress the Arrow tables parsed so far (about a sixth of their size)."""
@@ -142,13 +154,15 @@ class _Pack:
     data: pa.Buffer
     num_rows: int
     keys: pa.Array | None
+    newest: object = None  # the latest created_at of its rows (a datetime), None if none
 
     @classmethod
     def of(cls, table: pa.Table, key: str) -> _Pack:
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema, options=_PACKING) as writer:
             writer.write_table(table)
-        return cls(sink.getvalue(), table.num_rows, table[key].combine_chunks())
+        newest = pc.max(table["created_at"]).as_py()
+        return cls(sink.getvalue(), table.num_rows, table[key].combine_chunks(), newest)
 
     def table(self) -> pa.Table:
         return pa.ipc.open_stream(self.data).read_all()
