@@ -47,7 +47,7 @@ def _as_of(value: str) -> datetime:
 
 def _columns(value: str) -> dict[str, str]:
     """`--columns arrival=Inkom,answered=Besvarad kl`: which header holds which column."""
-    from analysis.sources.table import COLUMN_ROLES
+    from analysis.sources.table.columns import COLUMN_ROLES
 
     out = {}
     for part in value.split(","):
@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read CSV or .xlsx tables into one new snapshot (docs/import-format.md).",
     )
     _ingest_args(t)
-    from analysis.sources.table import COLUMN_ROLES, FORMATS
+    from analysis.sources.table.columns import COLUMN_ROLES, FORMATS
 
     t.add_argument(
         "--format",

@@ -95,11 +95,11 @@ def ingest_table(
 ) -> IngestReport:
     """Read CSV/Excel tables (long format, answer logs, Facepager) into one new snapshot."""
     from analysis.registry import DEFAULT_TIMEZONE, load_registry
-    from analysis.sources import table
+    from analysis.sources.table.parse import parse_files
 
     now = now or datetime.now(UTC)
     zones = {pid: e.timezone for pid, e in load_registry(data_dir).items() if e.timezone}
-    parsed = table.parse_files(
+    parsed = parse_files(
         [Path(p) for p in paths],
         fmt=fmt,
         sheet=sheet,

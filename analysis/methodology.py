@@ -68,6 +68,23 @@ DEFINITIONS: tuple[Definition, ...] = (
         + ").",
     ),
     Definition(
+        "answer_log",
+        "Svarsloggar",
+        "Answer logs",
+        "En myndighets egen svarslogg (ankomsttid och svarstid per fråga, t.ex. i Excel) "
+        "saknar meddelandetexter och svarsobjekt. Varje rad blir ett inkommande inlägg utan "
+        "text (en kommentar, om inte en typkolumn säger inlägg) och, när den är besvarad, ett "
+        "svar från sidan vid svarstiden. Alla rader i en svarslogg räknas som frågor, eftersom "
+        "handläggarna loggar frågor; de kan alltså inte sållas på text. Tider utan tidszon läses "
+        "i sidans tidszon.",
+        "An agency's own answer log (arrival and answer time per question, e.g. in Excel) holds "
+        "no message texts and no reply objects. Each row becomes an inbound item without text "
+        "(a comment, unless a type column says wall post) and, when answered, one page reply "
+        "at the answer time. Every answer-log row counts as a question, since officers log "
+        "questions; they cannot be sifted by their text. Times without an offset are read in "
+        "the page's time zone.",
+    ),
+    Definition(
         "reply",
         "Svar från sidan",
         "Page reply",

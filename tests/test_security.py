@@ -263,11 +263,12 @@ def test_hostile_page_or_agency_ids_are_refused_by_the_profile(study_data, entit
 
 def test_hostile_values_through_the_cli(study_data, capsys):
     capsys.readouterr()
-    assert main(["rank", "--data-dir", str(study_data), "--sector", "x' or 1=1 --"]) == 0
-    assert "no pages in the data" in capsys.readouterr().out
+    # an unknown sector is refused, naming the known ones
+    assert main(["rank", "--data-dir", str(study_data), "--sector", "x' or 1=1 --"]) == 2
+    assert "is no sector of these pages" in capsys.readouterr().err
     assert main(["rank", "--data-dir", str(study_data), "--format", "csv",
-                 "--sector", "'; drop table page_dim; --"]) == 0  # fmt: skip
-    assert capsys.readouterr().out.count("\n") == 1  # the header only
+                 "--sector", "'; drop table page_dim; --"]) == 2  # fmt: skip
+    assert capsys.readouterr().out == ""
     assert main(["rank", "--data-dir", str(study_data), "--snapshot", "x' or 1=1 --"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "no snapshot named" in err and err.count("\n") == 1

@@ -17,37 +17,10 @@ from pathlib import Path
 from analysis.errors import InputError
 from analysis.sources.buffer import ParseResult, Rejected
 from analysis.sources.table import values
+from analysis.sources.table.columns import HEADERS
 from analysis.sources.table.read import Sheet
 from analysis.sources.table.values import CellError
 
-# The headers recognised for each role (as `read.header_name` writes them), Swedish first.
-HEADERS = {
-    "arrival": (
-        "ankomsttid", "ankomst", "ankommen", "inkom", "inkommen", "inkommet", "inkomsttid",
-        "mottagen", "mottaget", "fråga inkom", "frågan inkom", "tid inkom",
-        "arrival", "arrival time", "arrived", "received", "received at", "asked", "asked at",
-        "question time",
-    ),
-    "answered": (
-        "svarstid", "besvarad", "besvarat", "besvarades", "svarad", "svarat", "svar",
-        "tid besvarad", "tid för svar", "svarstidpunkt",
-        "answered", "answered at", "answer time", "answer", "replied", "replied at",
-        "reply time",
-    ),
-    "duration": (
-        "tid till svar", "svarstid i minuter", "minuter", "minuter till svar", "väntetid",
-        "duration", "minutes", "minutes to answer", "time to answer", "response minutes",
-    ),
-    "date": ("datum", "dag", "ankomstdatum", "date", "day", "arrival date"),
-    "page": ("sida", "kanal", "facebooksida", "konto", "page", "channel", "account", "page_id"),
-    "category": ("kategori", "ämne", "frågetyp", "category", "topic", "subject"),
-    "note": (
-        "anteckning", "anteckningar", "notering", "kommentar", "anmärkning", "note", "notes",
-        "comment",
-    ),
-    "kind": ("typ", "inläggstyp", "type", "kind"),
-    "id": ("id", "ärende", "ärendenummer", "ärendenr", "case", "case id", "item_id"),
-}  # fmt: skip
 ROLES = tuple(HEADERS)
 _ROLE_OF = {name: role for role, names in HEADERS.items() for name in names}
 _WALL = ("inlägg", "besökarinlägg", "vägg", "post", "visitor post", "visitor_post", "wall")

@@ -14,13 +14,10 @@ from datetime import datetime
 from analysis.errors import InputError
 from analysis.sources.buffer import ParseResult, Rejected
 from analysis.sources.table import values
+from analysis.sources.table.columns import ALIASES, COLUMNS, REQUIRED
 from analysis.sources.table.read import Sheet
 from analysis.sources.table.values import CellError
 
-REQUIRED = ("page_id", "item_id", "created_time")
-OPTIONAL = ("page_name", "parent_id", "author_id", "is_page", "message", "is_hidden", "permalink")
-ALIASES = {"permalink_url": "permalink"}
-COLUMNS = REQUIRED + OPTIONAL
 # what a quarantined row keeps: never its author
 QUARANTINE_FIELDS = frozenset(set(COLUMNS) - {"author_id"})
 
