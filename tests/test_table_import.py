@@ -483,3 +483,69 @@ def test_the_readme_quick_start_runs_on_the_examples(tmp_path, monkeypatch, caps
     }  # fmt: skip
     assert all(r["inbound"] == "12" for r in rows)
     assert re.search(r"Exempelkassan\s+12", out)
+
+
+# -- more of what a table can hold --------------------------------------------------------------
+
+
+def test_an_unpaired_surrogate_in_a_cell_is_refused():
+    from analysis.sources.table import values
+
+    with pytest.raises(values.CellError, match="unpaired UTF-16 surrogate"):
+        values.text("hej \ud800", "message")
+
+
+def test_a_huge_message_is_stored_cut_and_counted(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(LONG_HEADER + "p1,,a,,2017-01-02T10:00Z,u1," + "å" * 20_000 + "\n", "utf-8")
+    data = tmp_path / "data"
+    assert ingest(data, path) == 0
+    snap = sorted((data / "snapshots").iterdir())[-1]
+    manifest = json.loads((snap / "manifest.json").read_text())
+    assert manifest["anomalies"]["truncated_messages"] == 1
+
+
+def test_an_item_repeated_across_files_is_kept_once_the_last_copy(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(LONG_HEADER + "p1,,a,,2017-01-02T10:00Z,u1,Första\n", "utf-8")
+    second.write_text(LONG_HEADER + "p1,,a,,2017-01-02T10:00Z,u1,Andra?\n", "utf-8")
+    data = tmp_path / "data"
+    assert ingest(data, first, second) == 0
+    snap = sorted((data / "snapshots").iterdir())[-1]
+    (post,) = pq.read_table(snap / "posts.parquet").to_pylist()
+    assert post["message"] == "Andra?"
+    manifest = json.loads((snap / "manifest.json").read_text())
+    assert manifest["anomalies"]["duplicate_items"] == 1
+
+
+def test_a_workbook_without_a_known_table_names_why(tmp_path, capsys):
+    path = xlsx(tmp_path / "x.xlsx", {"A": [["namn", "ålder"], ["x", 1]], "B": [["y"]]})
+    assert ingest(tmp_path / "data", path) == 2
+    err = capsys.readouterr().err
+    assert "x.xlsx, sheet 'A': cannot tell its format" in err
+
+
+def test_an_excel_time_without_a_time_format_is_a_time_of_day(tmp_path):
+    path = xlsx(
+        tmp_path / "log.xlsx",
+        {"Logg": [["Ankomsttid", "Besvarad"], [datetime(2017, 1, 2, 10), 10.75 / 24]]},
+    )
+    assert ingest(tmp_path / "data", path) == 0
+    assert facts(tmp_path / "data")[0]["wall_minutes"] == pytest.approx(45)
+
+
+def test_no_name_of_the_public_is_stored(tmp_path):
+    data = tmp_path / "data"
+    assert ingest(data, ROOT / "examples" / "facepager.csv") == 0
+    snap = sorted((data / "snapshots").iterdir())[-1]
+    stored = " ".join(
+        str(pq.read_table(snap / f"{t}.parquet").to_pylist()) for t in ("pages", "posts", "replies")
+    )
+    assert "Exempel Person" not in stored and "visitor1" not in stored
+    assert "Exempelbolaget" in stored  # the page's own name is kept
+
+
+def test_an_unknown_column_name_in_columns_is_refused_with_a_suggestion(capsys):
+    with pytest.raises(SystemExit):
+        main(["ingest", "table", "--columns", "arival=Inkom", "x.csv"])
+    assert "'arival' is no column name (did you mean arrival?)" in capsys.readouterr().err

@@ -175,7 +175,9 @@ def _answer(value: object, at: datetime, zones: values.Zones, page_id: str) -> d
     if isinstance(value, timedelta):
         return at + value
     n = values.number(value)
-    if n is not None and n < values.FIRST_SERIAL:
+    if isinstance(value, float) and 0 < value < 1:
+        pass  # an Excel time of day without a time format: read as one just below
+    elif n is not None and n < values.FIRST_SERIAL:
         return at + timedelta(minutes=values.minutes(value, "answered"))
     parsed = values.naive_or_aware(value, "answered")
     if isinstance(parsed, time):

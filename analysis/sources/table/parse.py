@@ -116,22 +116,23 @@ def parse_files(
                 raise
             out.rejected.append(Rejected(exc.path, None, str(exc)))
             continue
+        detected, first_error = [], None
         for sh in sheets:
             try:
-                kind, header, names = _detect(sh, fmt, columns)
+                detected.append((sh, *_detect(sh, fmt, columns)))
             except InputError as exc:
-                if not skip_invalid and (sheet is not None or len(sheets) == 1):
-                    raise
-                if not skip_invalid and sh.name is not None:
+                first_error = first_error or exc
+                if sh.name is not None and sheet is None and len(sheets) > 1:
                     notes.append(f"{sh.where()}: skipped (no header of a known format)")
-                    continue
-                if not skip_invalid:
-                    raise
-                out.rejected.append(Rejected(exc.path, None, str(exc)))
-                continue
+        if not detected:  # not one table of the file is recognised: the file is bad
+            if not skip_invalid:
+                raise first_error
+            out.rejected.append(Rejected(first_error.path, None, str(first_error)))
+            continue
+        for sh, kind, header, names in detected:
             number = sh.rows[header][0]
             encoding = f", {sh.encoding}" if sh.encoding and sh.encoding != "UTF-8" else ""
-            line = f"{sh.where()}: read as {_LABEL[kind]} (header on row {number}{encoding})"
+            notes.append(f"{sh.where()}: read as {_LABEL[kind]} (header on row {number}{encoding})")
             if kind == "long":
                 long_rows += long.rows(sh, header, names, tz, out, skip_invalid)
             elif kind == "facepager":
@@ -140,8 +141,7 @@ def parse_files(
                 notes += more
             else:
                 answer_log.parse(sh, header, names, tz, out, skip_invalid)
-            notes.insert(len(notes), line)
-            out.counts["files"] += 1
+        out.counts["files"] += 1
     long.build(long_rows, out, skip_invalid)
     for zone, count in sorted(tz.local.items()):
         notes.append(
