@@ -272,8 +272,8 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--allow-future-items",
         action="store_true",
-        help="accept items newer than --as-of (default: refuse them; they would count as "
-        "pending and their replies would not be timed)",
+        help="accept items newer than --as-of (default: refuse them: the snapshot would "
+        "call them just seen, so an unanswered one counts as pending, not unanswered)",
     )
     p.add_argument(
         "--skip-invalid",
@@ -437,10 +437,13 @@ def cmd_rank(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rank_folder(data_dir: Path | None, snapshot: str | None) -> Path:
+def _rank_folder(data_dir: Path | None, snapshot: str | None) -> Path | None:
     """The folder `rank` reads: the data folder; with no `--data-dir` and no snapshot in the
-    default one, the demo the dashboard shows there (generated, as it does, if missing)."""
+    default one, the demo the dashboard shows instead (ui/data.py: `<data folder>/demo/`, or
+    the temporary folder's when the data folder is read-only), generated as it does if missing."""
     import fcntl
+    import os
+    import tempfile
 
     from analysis.datafolder import default_data_dir, demo_dir, demo_lock_path, list_snapshots
 
@@ -449,14 +452,16 @@ def _rank_folder(data_dir: Path | None, snapshot: str | None) -> Path:
     base = default_data_dir()
     if list_snapshots(base) or not base.is_dir():
         return base
-    folder = demo_dir(base)
+    parent = base if os.access(base, os.W_OK) else Path(tempfile.gettempdir()) / "svarstid"
+    folder = demo_dir(parent)
     if not list_snapshots(folder):
         from analysis.sources import demo
 
         print(f"no snapshots in {base}/: generating the dashboard's demo in {folder}/ …",
               file=sys.stderr)  # fmt: skip
-        with demo_lock_path(base).open("a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        parent.mkdir(parents=True, exist_ok=True)
+        with demo_lock_path(parent).open("a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the dashboard may be generating it right now
             if not list_snapshots(folder):
                 demo.write_demo(folder)
     print(f"no snapshots in {base}/: showing the demo in {folder}/", file=sys.stderr)

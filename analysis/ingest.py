@@ -26,8 +26,10 @@ class IngestReport:
 
 
 def check_as_of(result: ParseResult, as_of: datetime | None, allow_future_items: bool) -> None:
-    """Refuse an `--as-of` before the newest item or reply of the export: the snapshot would
-    call answered items pending and time nothing after it (unless `allow_future_items`)."""
+    """Refuse an `--as-of` before the newest item or reply of the export (unless
+    `allow_future_items`): the snapshot would take items after it as just seen, so an
+    unanswered one would count as pending instead of unanswered, and the export time would
+    misstate what the data knows."""
     if as_of is None or allow_future_items:
         return
     newest = result.newest()
@@ -35,8 +37,8 @@ def check_as_of(result: ParseResult, as_of: datetime | None, allow_future_items:
         raise InputError(
             "--as-of",
             f"{as_of:%Y-%m-%dT%H:%M:%SZ} is before the newest item or reply of the export "
-            f"({newest.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}); give the time the export was taken "
-            "(or --allow-future-items to keep it)",
+            f"({newest.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}), so unanswered items would count as "
+            "pending; give the time the export was taken (or --allow-future-items)",
         )
 
 
