@@ -42,7 +42,7 @@ class Row:
     message: str | None
     hidden: bool | None
     link: str | None
-    raw: dict
+    raw: dict | tuple  # what quarantine keeps of it (see _kept)
 
     def by_page(self, page_id: str) -> bool | None:
         """Whether the page wrote it; None when the export does not say who did."""
@@ -70,17 +70,16 @@ def rows(
             i = index.get(name)
             return cells[i] if i is not None and i < len(cells) else None
 
-        raw = {k: values.text(cell(k), k) if k != "author_id" else None for k in index}
         try:
             row = _row(sheet.where(number), cell, zones)
-            row.raw = raw
+            row.raw = (index, cells)  # made a dict only if the row is quarantined
             found.append(row)
         except CellError as exc:
             error = InputError(sheet.where(number), str(exc))
             if not skip_invalid:
                 raise error from None
             item_id = _safe_id(cell("item_id"))
-            out.rejected.append(Rejected(error.path, item_id, str(error), _kept(raw)))
+            out.rejected.append(Rejected(error.path, item_id, str(error), _kept((index, cells))))
     return found
 
 
@@ -91,10 +90,22 @@ def _safe_id(value: object) -> str | None:
         return None
 
 
-def _kept(raw: dict) -> dict:
+def _kept(raw: dict | tuple) -> dict:
+    """A rejected row as quarantined: its known columns but the author, masked. `raw` is a
+    dict, or (column index, cells) as `rows` keeps it."""
     from analysis.sources import quarantine
 
+    if isinstance(raw, tuple):
+        index, cells = raw
+        raw = {k: _shown(cells[i]) if i < len(cells) else None for k, i in index.items()}
     return quarantine.masked_copy(raw, QUARANTINE_FIELDS)
+
+
+def _shown(value: object) -> str | None:
+    try:
+        return values.text(value, "")
+    except CellError:
+        return None
 
 
 def _row(where: str, cell, zones: values.Zones) -> Row:

@@ -92,31 +92,45 @@ def _csv(path: Path) -> Sheet:
     if not text.strip():
         raise InputError(path, "empty file")
     sep = separator(text)
-    try:
-        frame = pd.read_csv(
+
+    def frame(width: int, nrows: int | None = None):
+        return pd.read_csv(
             io.StringIO(text),
             sep=sep,
             header=None,
-            names=range(MAX_COLUMNS),  # rows of any width up to it (a title row is one field)
+            names=range(width),  # rows narrower than the widest are filled with ""
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
+            nrows=nrows,
             engine="c",
         )
+
+    try:
+        # the width of the table: the widest of its first rows (a title row above the header
+        # is one field); a later row wider than that is an error naming its line
+        head = frame(MAX_COLUMNS, HEADER_ROWS * 2)
+        width = max(1, max((len(_trimmed(r)) for r in head.itertuples(index=False)), default=1))
+        table = frame(width)
     except pd.errors.ParserError as exc:
         detail = " ".join(str(exc).split())
         raise InputError(path, f"not a readable CSV table ({detail})") from None
-    rows = _rows(enumerate(frame.itertuples(index=False, name=None), start=1))
+    rows = _rows(enumerate(table.itertuples(index=False, name=None), start=1))
     return Sheet(path, None, rows, encoding)
+
+
+def _trimmed(cells) -> list:
+    values = list(cells)
+    while values and _blank(values[-1]):
+        values.pop()
+    return values
 
 
 def _rows(numbered: Iterator[tuple[int, tuple]]) -> list[tuple[int, list]]:
     """Rows with their numbers, blank ones dropped, trailing empty cells cut."""
     out = []
     for number, cells in numbered:
-        values = list(cells)
-        while values and _blank(values[-1]):
-            values.pop()
+        values = _trimmed(cells)
         if values:
             out.append((number, [None if _blank(v) else v for v in values]))
     return out

@@ -21,6 +21,7 @@ FIRST_SERIAL = (datetime(FIRST_YEAR, 1, 1) - EXCEL_EPOCH).days
 LAST_SERIAL = (datetime(LAST_YEAR + 1, 1, 1) - EXCEL_EPOCH).days
 _TRUE = {"true", "yes", "ja", "1", "sant", "x", "y", "j"}
 _FALSE = {"false", "no", "nej", "0", "falskt", "n"}
+_SHORTENED = re.compile(r"\d(?:[.,]\d+)?E\+\d+", re.IGNORECASE)  # 1,5E+14: Excel's display
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _CLOCK = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$", re.IGNORECASE)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T]+(.+))?$")
@@ -75,7 +76,7 @@ def identifier(value: object, column: str, required: bool = True) -> str | None:
         if required:
             raise CellError(column, "is empty")
         return None
-    if re.fullmatch(r"\d(?:[.,]\d+)?E\+\d+", out, re.IGNORECASE):
+    if ("E" in out or "e" in out) and _SHORTENED.fullmatch(out):
         raise CellError(column, f"{quote(out)} is an id Excel shortened: format it as text")
     if len(out) > MAX_ID_CHARS:
         raise CellError(column, f"longer than {MAX_ID_CHARS} characters: not an id")
