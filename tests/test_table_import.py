@@ -549,3 +549,10 @@ def test_an_unknown_column_name_in_columns_is_refused_with_a_suggestion(capsys):
     with pytest.raises(SystemExit):
         main(["ingest", "table", "--columns", "arival=Inkom", "x.csv"])
     assert "'arival' is no column name (did you mean arrival?)" in capsys.readouterr().err
+
+
+def test_a_csv_line_wider_than_the_table_is_named(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_text("Ankomsttid;Svarstid\n2017-01-02 09:00;10\n" * 20 + "a;b;c\n", "utf-8")
+    assert ingest(tmp_path / "data", path) == 2
+    assert "line 41 has 3 fields, the lines above it 2" in capsys.readouterr().err

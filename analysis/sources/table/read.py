@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,27 +94,28 @@ def _csv(path: Path) -> Sheet:
         raise InputError(path, "empty file")
     sep = separator(text)
 
-    def frame(width: int, nrows: int | None = None):
-        return pd.read_csv(
+    # the table's width: the most fields of its first lines (trailing empty ones included, as
+    # Excel writes them); a later, wider line is an error naming it
+    head = io.StringIO("\n".join(text.splitlines()[: HEADER_ROWS * 2]))
+    width = max((len(r) for r in csv.reader(head, delimiter=sep)), default=1)
+    if width > MAX_COLUMNS:
+        raise InputError(path, f"more than {MAX_COLUMNS} columns: not a table Svarstid reads")
+    try:
+        table = pd.read_csv(
             io.StringIO(text),
             sep=sep,
             header=None,
-            names=range(width),  # rows narrower than the widest are filled with ""
+            names=range(width),  # narrower rows (a title row) are filled with ""
+            index_col=False,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-            nrows=nrows,
             engine="c",
         )
-
-    try:
-        # the width of the table: the widest of its first rows (a title row above the header
-        # is one field); a later row wider than that is an error naming its line
-        head = frame(MAX_COLUMNS, HEADER_ROWS * 2)
-        width = max(1, max((len(_trimmed(r)) for r in head.itertuples(index=False)), default=1))
-        table = frame(width)
     except pd.errors.ParserError as exc:
         detail = " ".join(str(exc).split())
+        if m := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail):
+            detail = f"line {m[2]} has {m[3]} fields, the lines above it {m[1]}"
         raise InputError(path, f"not a readable CSV table ({detail})") from None
     rows = _rows(enumerate(table.itertuples(index=False, name=None), start=1))
     return Sheet(path, None, rows, encoding)
