@@ -298,6 +298,9 @@ BAD = [
      "row 2: column 'Svarstid': 'snart' is not a date and time"),
     ("log.csv", "Ankomsttid;Svarstid\n09:00;10\n", "is a time of day and there is no date column"),
     ("log.csv", "Ankomsttid;Tid till svar\n2017-01-02 09:00;-5\n", "is a negative duration"),
+    ("log.csv", "Ankomsttid;Svarstid\n;10\n", "row 2: column 'Ankomsttid': is empty"),
+    ("log.csv", "Datum;Ankomsttid;Svarstid\n2017-13-40;09:00;10\n", "column 'Datum'"),
+    ("log.csv", "Ankomsttid\n2017-01-02 09:00\n", "needs an answer column"),
     ("long.csv", LONG_HEADER + "p1,,a,zz,2017-01-02T10:00Z,u1,x\n",
      "row 2: column 'parent_id': 'zz' is no item_id of these files"),
     ("long.csv", LONG_HEADER + "p1,,,,2017-01-02T10:00Z,u1,x\n", "column 'item_id': is empty"),
@@ -556,3 +559,37 @@ def test_a_csv_line_wider_than_the_table_is_named(tmp_path, capsys):
     path.write_text("Ankomsttid;Svarstid\n2017-01-02 09:00;10\n" * 20 + "a;b;c\n", "utf-8")
     assert ingest(tmp_path / "data", path) == 2
     assert "line 41 has 3 fields, the lines above it 2" in capsys.readouterr().err
+
+
+def test_skip_invalid_leaves_out_a_comment_whose_parent_is_missing(tmp_path, capsys):
+    path = tmp_path / "long.csv"
+    path.write_text(
+        LONG_HEADER + "p1,,a,,2017-01-02T10:00Z,u1,Hej?\n"
+        "p1,,a_r,a,2017-01-02T10:20Z,p1,Svar\n"
+        "p1,,b_r,b,2017-01-02T10:30Z,p1,Svar till ett inlägg som saknas\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    assert ingest(data, path, extra=("--skip-invalid",)) == 0
+    assert "rejected 1 item(s)" in capsys.readouterr().out
+    (quarantined,) = (data / "quarantine").glob("*.jsonl")
+    line = json.loads(quarantined.read_text())
+    assert line["item_id"] == "b_r" and "'b' is no item_id" in line["reason"]
+    assert "author_id" not in line["item"]
+    (fact,) = facts(data)
+    assert fact["wall_minutes"] == 20
+
+
+def test_forcing_a_format_that_does_not_fit_says_what_it_needs(tmp_path, capsys):
+    assert (
+        ingest(tmp_path / "d", ROOT / "examples" / "long.csv", extra=("--format", "answer-log"))
+        == 2
+    )
+    assert "no answer-log header: needs an arrival column" in capsys.readouterr().err
+
+
+def test_bytes_neither_utf8_nor_windows_1252_are_refused(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"Ankomsttid;Svarstid\n2017-01-02 09:00;\x81\x8d\n")
+    assert ingest(tmp_path / "data", path) == 2
+    assert "neither UTF-8 nor Windows-1252 text (byte 37)" in capsys.readouterr().err

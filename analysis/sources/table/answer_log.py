@@ -181,11 +181,10 @@ def _answer(value: object, at: datetime, zones: values.Zones, page_id: str) -> d
         return at + timedelta(minutes=values.minutes(value, "answered"))
     parsed = values.naive_or_aware(value, "answered")
     if isinstance(parsed, time):
-        zone = zones.zone(page_id)
+        zone = zones.counted(page_id)
         local = at.astimezone(zone)
         answered = datetime.combine(local.date(), parsed, zone)
         if answered < local:
-            answered += timedelta(days=1)
-        zones.localise(answered.replace(tzinfo=None), page_id)  # counted as read locally
+            answered = datetime.combine(local.date() + timedelta(days=1), parsed, zone)
         return answered.astimezone(at.tzinfo)
     return values.timestamp(parsed, "answered", zones, page_id)

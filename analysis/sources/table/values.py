@@ -123,10 +123,16 @@ class Zones:
         name = self.zones.get(page_id or "", self.default)
         return ZoneInfo(name)
 
-    def localise(self, naive: datetime, page_id: str | None) -> datetime:
+    def counted(self, page_id: str | None) -> ZoneInfo:
+        """The page's zone, counting one time read in it."""
         zone = self.zone(page_id)
         self.local[zone.key] = self.local.get(zone.key, 0) + 1
-        return naive.replace(tzinfo=zone).astimezone(UTC)
+        return zone
+
+    def localise(self, naive: datetime, page_id: str | None) -> datetime:
+        """A time without an offset, read in the page's zone, in UTC (a time that does not
+        exist or exists twice on a daylight-saving change is read before the change)."""
+        return naive.replace(tzinfo=self.counted(page_id)).astimezone(UTC)
 
 
 def _in_range(ts: datetime, column: str, raw: object) -> datetime:
