@@ -471,6 +471,18 @@ def quick_start_commands() -> list[list[str]]:
     return commands
 
 
+def quick_start_output() -> list[str]:
+    """The lines the README shows coming out of the quick start (but the snapshot ids)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- quick start: tested -->", 1)[1].split("What comes out", 1)[1]
+    block = block.split("```", 2)[1]
+    return [
+        line
+        for line in block.splitlines()[1:]
+        if line and not line.startswith("$") and "…" not in line
+    ]
+
+
 def test_the_readme_quick_start_runs_on_the_examples(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     commands = quick_start_commands()
@@ -479,7 +491,10 @@ def test_the_readme_quick_start_runs_on_the_examples(tmp_path, monkeypatch, caps
     for argv in commands:
         argv = [str(data) if a == "my-data" else a for a in argv]
         assert main(argv) == 0, argv
-    out = capsys.readouterr().out
+    out = capsys.readouterr().out.replace(str(data), "my-data")
+    out += (data / "registry.csv").read_text(encoding="utf-8")
+    for line in quick_start_output():
+        assert line in out, line
     rows = ranking(data)
     assert {r["page_name"] for r in rows} == {
         "Exempelmyndigheten", "Exempelverket", "Exempelkassan", "Exempelbolaget",
