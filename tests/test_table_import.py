@@ -608,3 +608,9 @@ def test_bytes_neither_utf8_nor_windows_1252_are_refused(tmp_path, capsys):
     path.write_bytes(b"Ankomsttid;Svarstid\n2017-01-02 09:00;\x81\x8d\n")
     assert ingest(tmp_path / "data", path) == 2
     assert "neither UTF-8 nor Windows-1252 text (byte 37)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("ignore_file", [".gitignore", ".dockerignore"])
+def test_raw_export_folders_are_ignored(ignore_file):
+    lines = (ROOT / ignore_file).read_text(encoding="utf-8").splitlines()
+    assert {"exports/", "imports/", "raw/"} <= set(lines)
