@@ -82,14 +82,14 @@ def parse(
             i = index.get(role)
             return cells[i] if i is not None and i < len(cells) else None
 
-        raw = {role: values.text(cell(role), role) for role in index}
         try:
-            item = _item(cell, zones, default_page, names, index)
+            item = _item(cell, zones, default_page, index)
         except CellError as exc:
             column = raw_header[index[exc.column]] if exc.column in index else exc.column
             error = InputError(sheet.where(number), f"column {str(column)!r}: {exc.reason}")
             if not skip_invalid:
                 raise error from None
+            raw = {role: _shown(cell(role)) for role in index}
             out.rejected.append(Rejected(error.path, None, str(error), _kept(raw)))
             continue
         page_id, page_name, at, answered_at, kind, text, given_id = item
@@ -130,13 +130,20 @@ def _masked(name: str) -> str:
     return mask_text(name)
 
 
+def _shown(value: object) -> str | None:
+    try:
+        return values.text(value, "")
+    except CellError:
+        return None
+
+
 def _kept(raw: dict) -> dict:
     from analysis.sources import quarantine
 
     return quarantine.masked_copy(raw, QUARANTINE_FIELDS)
 
 
-def _item(cell, zones: values.Zones, default_page: str, names, index):
+def _item(cell, zones: values.Zones, default_page: str, index: dict[str, int]):
     page_name = values.text(cell("page"), "page") or default_page
     page_id = page_id_of(page_name)
     at = _arrival(cell, zones, page_id)
