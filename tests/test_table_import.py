@@ -215,13 +215,15 @@ def test_local_times_are_read_in_the_pages_time_zone_and_it_says_so(tmp_path, ca
         LONG_HEADER
         + "p1,,a,,2017-01-02 10:00,u1,Hej?\n"
         + "p2,,b,,2017-01-02 10:00,u1,Hej?\n"
-        + "p2,,c,,2017-01-02T10:00:00+02:00,u1,Hej?\n",
+        + "p2,,c,,2017-01-02T10:00:00+02:00,u1,Hej?\n"
+        + ",,c_r,c,2017-01-02 11:00,p2,Svar\n",  # a comment whose page is its post's
         encoding="utf-8",
     )
     assert ingest(data, path) == 0
     out = capsys.readouterr().out
     assert "1 time(s) without a UTC offset as local time in Europe/Stockholm" in out
-    assert "1 time(s) without a UTC offset as local time in Europe/Helsinki" in out
+    assert "2 time(s) without a UTC offset as local time in Europe/Helsinki" in out
+    assert {f["item_id"]: f["wall_minutes"] for f in facts(data)}["c"] == 60
     by_id = {f["item_id"]: f["created_at"] for f in facts(data)}
     assert by_id["a"] == datetime(2017, 1, 2, 9, tzinfo=UTC)
     assert by_id["b"] == datetime(2017, 1, 2, 8, tzinfo=UTC)

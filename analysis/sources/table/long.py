@@ -110,7 +110,10 @@ def _shown(value: object) -> str | None:
 
 def _row(where: str, cell, zones: values.Zones) -> Row:
     page_id = values.identifier(cell("page_id"), "page_id", required=False)
-    at = values.timestamp(cell("created_time"), "created_time", zones, page_id)
+    if page_id is None:  # a comment that leaves its page to its post: localised in `build`
+        at = values.unzoned(cell("created_time"), "created_time")
+    else:
+        at = values.timestamp(cell("created_time"), "created_time", zones, page_id)
     if at is None:
         raise CellError("created_time", "is empty")
     return Row(
@@ -129,8 +132,9 @@ def _row(where: str, cell, zones: values.Zones) -> Row:
     )
 
 
-def build(found: list[Row], out: ParseResult, skip_invalid: bool) -> None:
-    """Walk the rows of every file as one tree into `out` (pages, posts, replies, counts)."""
+def build(found: list[Row], out: ParseResult, skip_invalid: bool, zones: values.Zones) -> None:
+    """Walk the rows of every file as one tree into `out` (pages, posts, replies, counts); a
+    local time of a row without page_id is read in its post's page's time zone."""
     by_id: dict[str, Row] = {}
     for row in found:
         if row.item_id in by_id:
@@ -165,6 +169,9 @@ def build(found: list[Row], out: ParseResult, skip_invalid: bool) -> None:
             continue
         roots.setdefault(root.item_id, root)
         page_id = root.page_id
+        row = path[-1]
+        if row.at.tzinfo is None:
+            row.at = zones.localise(row.at, page_id)
         if page_id not in pages:
             pages.add(page_id)
             name = names.get(page_id)

@@ -142,7 +142,7 @@ def parse_files(
             else:
                 answer_log.parse(sh, header, names, tz, out, skip_invalid)
         out.counts["files"] += 1
-    long.build(long_rows, out, skip_invalid)
+    long.build(long_rows, out, skip_invalid, tz)
     for zone, count in sorted(tz.local.items()):
         notes.append(
             f"read {count} time(s) without a UTC offset as local time in {zone} "

@@ -209,7 +209,21 @@ def timestamp(value: object, column: str, zones: Zones, page_id: str | None) -> 
     return _utc(ts, column, value, zones, page_id)
 
 
-def _utc(ts: datetime, column: str, raw: object, zones: Zones, page_id: str | None) -> datetime:
+def unzoned(value: object, column: str) -> datetime | None:
+    """`timestamp` for a row whose page is not known yet: UTC if the cell says its offset,
+    else naive (for `Zones.localise` once the page is known)."""
+    ts = naive_or_aware(value, column)
+    if ts is None:
+        return None
+    if isinstance(ts, time):
+        raise CellError(column, f"{quote(value)} is a time of day without a date")
+    _in_range(ts, column, value)
+    return ts if ts.tzinfo is None else _utc(ts, column, value, None, None)
+
+
+def _utc(
+    ts: datetime, column: str, raw: object, zones: Zones | None, page_id: str | None
+) -> datetime:
     _in_range(ts, column, raw)
     if ts.tzinfo is None:
         return zones.localise(ts, page_id)
