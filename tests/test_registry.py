@@ -119,3 +119,19 @@ def test_resolve_keeps_what_the_registry_says():
     assert values["accepts_visitor_posts"] is False
     assert values["opening_hours"] == "always"
     assert values["sla_minutes"] == 480
+
+
+def test_comment_lines_are_skipped(tmp_path):
+    _write(
+        tmp_path, "# a note in between\np1,,,,,,,90\n  # indented too\n", header="# top\n" + HEADER
+    )
+    assert load_registry(tmp_path)["p1"].sla_minutes == 90
+
+
+def test_written_with_comments_reads_back_the_same(tmp_path):
+    entries = [PageEntry("p1", "Sidan", "Verket", "Transport", True, "mon-fri 08:00-16:00",
+                         "Europe/Stockholm", 120)]  # fmt: skip
+    write_registry(tmp_path, entries, comments=True)
+    text = registry_path(tmp_path).read_text(encoding="utf-8")
+    assert all(f"# {name}: " in text for name in registry.COLUMNS)
+    assert list(load_registry(tmp_path).values()) == entries
