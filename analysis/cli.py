@@ -495,9 +495,15 @@ def _outside(ds, since, until) -> str:
 
     first = min(r[3] for r in rows).astimezone(ZONE).date()
     last = max(r[4] for r in rows).astimezone(ZONE).date()
+    if since and since > last:
+        why = f"--since {since} is after the data's last day, {last}"
+    elif until and until < first:
+        why = f"--until {until} is before the data's first day, {first}"
+    else:
+        why = "the filters leave none in it"
     return (
-        f"no inbound items in the period ({period}): the data covers {first} to {last} "
-        "(Europe/Stockholm)"
+        f"no inbound items in the period ({period}): {why}; the data covers {first} to {last} "
+        "(Europe/Stockholm days)"
     )
 
 

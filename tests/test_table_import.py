@@ -443,8 +443,13 @@ def test_a_period_outside_the_data_says_so(tmp_path, capsys):
     capsys.readouterr()
     assert main(["rank", "--data-dir", str(data), "--since", "2018-01-01"]) == 0
     out = capsys.readouterr().out
-    assert "no inbound items in the period (--since 2018-01-01" in out
+    assert "no inbound items in the period (--since 2018-01-01 --until …)" in out
+    assert "--since 2018-01-01 is after the data's last day, 2017-01-05" in out
     assert "the data covers 2017-01-02 to 2017-01-05" in out
+    assert main(["rank", "--data-dir", str(data), "--until", "2016-12-31"]) == 0
+    assert (
+        "--until 2016-12-31 is before the data's first day, 2017-01-02" in capsys.readouterr().out
+    )
 
 
 def test_rank_on_a_fresh_clone_shows_the_dashboards_demo(tmp_path, monkeypatch, capsys):
