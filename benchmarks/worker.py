@@ -119,7 +119,13 @@ def step_rank(args: dict) -> dict:
 
     from analysis.read import metrics
     from analysis.read.dataset import Dataset
-    from benchmarks.baselines import compare, duckdb_floor, pandas_rank, pandas_rank_tables
+    from benchmarks.baselines import (
+        compare,
+        duckdb_floor,
+        pandas_rank,
+        pandas_rank_tables,
+        polars_rank_tables,
+    )
 
     data_dir, snapshot = Path(args["data_dir"]), Path(args["snapshot"])
     repeats = args["repeats"]
@@ -147,6 +153,7 @@ def step_rank(args: dict) -> dict:
         base = pandas_rank_tables(snapshot, view, data_dir)
         pages = compare(mine, base, "pandas")
         compare(mine, pandas_rank(snapshot, view), "pandas on item facts")
+        compare(mine, polars_rank_tables(snapshot, view, data_dir), "polars")
         floor = pd.DataFrame(
             duckdb_floor(snapshot, view),
             columns=["page_id", "inbound", "answered", "pending", "median_response_min"],
@@ -166,13 +173,15 @@ def step_rank(args: dict) -> dict:
                 "svarstid_warm": lambda filters=filters: metrics.rank(warm, filters),
                 "pandas": lambda view=view: pandas_rank_tables(snapshot, view, data_dir),
                 "pandas_facts": lambda view=view: pandas_rank(snapshot, view),
+                "polars": lambda view=view: polars_rank_tables(snapshot, view, data_dir),
                 "floor": lambda view=view: duckdb_floor(snapshot, view),
             },
             repeats,
         )
         views[view.name] = {
             "view": raw,
-            "check": f"equal on {pages} pages (both pandas; floor: {floor_pages} pages with items)",
+            "check": f"equal on {pages} pages (both pandas, polars; floor: {floor_pages} pages with"
+            " items)",
             "inbound": int(mine["inbound"].sum()),
             **{name: t.as_dict() for name, t in timings.items()},
         }

@@ -31,6 +31,7 @@ from benchmarks.baselines import (
     duckdb_floor,
     pandas_rank,
     pandas_rank_tables,
+    polars_rank_tables,
 )
 from benchmarks.graph_export import json_strings, write_export
 from benchmarks.run import label, parse_size, pick_quarter
@@ -83,7 +84,7 @@ def test_quick_run_checks_the_baseline_against_svarstid(quick_run):
     for name, view in views.items():
         assert view["check"].startswith("equal on 66 pages"), name
         assert size["cli"]["views"][name]["check"] == "equal on 66 pages"
-        for method in ("svarstid", "svarstid_warm", "pandas", "floor"):
+        for method in ("svarstid", "svarstid_warm", "pandas", "polars", "floor"):
             assert view[method]["runs"] == 1 and view[method]["seconds"] > 0
     # the memory goal judges rank in a process of its own, not the one holding pandas
     alone = size["rank_memory"]
@@ -122,6 +123,7 @@ def test_pandas_baseline_equals_rank_on_the_study_export(study_data: Path, view:
     mine = metrics.rank(Dataset(study_data), filters)
     assert compare(mine, pandas_rank(snapshot, view)) == 3
     assert compare(mine, pandas_rank_tables(snapshot, view, study_data)) == 3
+    assert compare(mine, polars_rank_tables(snapshot, view, study_data), "polars") == 3
     floor = {row[0]: row[1:] for row in duckdb_floor(snapshot, view)}
     for row in mine[mine["inbound"] > 0].itertuples():
         inbound, answered, pending, median = floor[row.page_id]
