@@ -1,22 +1,33 @@
 """Privacy rules applied before anything is stored: mask personal data, pseudonymise visitors.
 
-Masking (`mask_text`, vectorised as `mask_messages`) replaces only the matched span by a token,
-in this order:
+Masking (`mask_text`, vectorised as `mask_messages`) replaces only the matched span by a token.
+The exact rules, with examples of what is masked and what stays, are in docs/privacy.md.
 
-1. Personnummer and samordningsnummer -> PERSONNUMMER_MASK. YYMMDDNNNC or YYYYMMDDNNNC, with an
-   optional separator before the last four digits (`-`, `+`, a space, or a typographic dash,
-   minus or no-break space as pasted from other programs), not part of a longer digit run.
-   Kept only if the Luhn check over the 10-digit form passes, the month is 01-12, the day 01-31
-   (61-91 for a samordningsnummer) and a 12-digit form's century is 18, 19 or 20. Look-alikes
-   that fail (order numbers, ISO dates, amounts) stay as they are.
-2. E-mail addresses (local@domain.tld) -> EMAIL_MASK.
-3. Swedish phone numbers -> PHONE_MASK: a trunk `0` (or `+46` / `0046`, optionally followed by
-   `(0)` or `0`) and then 7-9 digits, the first 1-9, with at most a `)` and one space or dash
-   between digits, typographic ones included (070-123 45 67, (08) 12 34 56, +46 70 123 45 67,
-   0046 8 123 456 78, 070\u2013123\u00a045\u00a067). Mobile
-   numbers (07x) need exactly 9. Not matched: numbers inside a longer digit run or after a digit
-   and `-/.,:` (the tail of 2017-03-01), dd-mm-yyyy dates, amounts followed by kr/SEK/:- and the
-   YYMMDD-NNNN shape of a personnummer that failed its check.
+The patterns run on a folded copy of the text of the same length, so every span maps back to
+the original: each Unicode decimal digit (full-width, Arabic-Indic, ...) reads as its ASCII
+digit, each space separator (no-break, figure, thin, narrow no-break, ...) and zero-width
+character as a space, each dash and the minus sign as `-`, full-width ASCII as ASCII.
+
+1. Personnummer and samordningsnummer -> PERSONNUMMER_MASK: YYMMDDNNNN or YYYYMMDDNNNN, the last
+   four digits optionally after `-`, `+`, a space or a spaced dash, not part of a longer digit
+   run; only if the Luhn check over the 10-digit form passes, the month is 01-12, the day 01-31
+   (61-91 for a samordningsnummer) and a 12-digit form's century is 18, 19 or 20.
+2. E-mail addresses -> EMAIL_MASK, found from each `@` by bounded scans (a local part of at most
+   64 characters to the left, a domain of at most 255 to the right): an RFC 5322 dot-atom or
+   quoted local part, and a domain with a dot and a top-level domain of two or more letters, or
+   an IP literal in brackets.
+3. Swedish phone numbers -> PHONE_MASK: a trunk `0`, `+46`, `0046`, `(+46)` or `+46 (0)`, then
+   7-9 digits, the first 1-9 (a mobile 07x number exactly 9), in groups of two or more digits
+   after the first, separated by a space, a dash, a spaced dash, a slash or a parenthesis, or
+   by dots only. Not inside a longer digit run, not after a digit and `-/.,:`, not a date
+   (dd-mm-yyyy, dd.mm.yyyy, dd/mm/yyyy), not an amount (followed by kr, kronor, SEK or :-), not
+   the YYMMDD-NNNN shape of a personnummer that failed its check.
+
+Spans of different kinds that overlap are masked as one, by the first kind in that order. A
+mask token counts as digits at the edges of a number, so masking a masked text changes nothing.
+
+Every pattern is bounded (no quantifier can backtrack across the text), so masking is linear in
+the text's length; `mask_messages` lets RE2 (linear too) pick the rows that can hold a match.
 
 Pseudonymisation replaces a visitor id by "v_" + the first 16 hex digits of HMAC-SHA256 under a
 secret key kept in `DATA_DIR/.salt`, so the same visitor gets the same key in every snapshot.
@@ -29,7 +40,9 @@ import hmac
 import os
 import re
 import secrets
-from functools import lru_cache
+import sys
+import unicodedata
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -42,36 +55,173 @@ PERSONNUMMER_MASK = "[personnummer]"
 EMAIL_MASK = "[e-post]"
 PHONE_MASK = "[telefon]"
 
-# Digits are spelled [0-9]: Python's \d also matches non-ASCII digits, RE2's does not.
-# "[0-9](?<![0-9]{2})" is a digit not preceded by a digit; starting with a plain character class
-# lets Python's regex engine skip quickly to candidate positions.
-# Separators as people paste them: ASCII hyphen and space, and from word processors and web
-# pages the Unicode hyphens and dashes (U+2010-U+2015), the minus sign (U+2212) and the
-# no-break, thin and narrow no-break spaces (U+00A0, U+2009, U+202F).
-_DASH = "\\-\u2010-\u2015\u2212"
-_SPACE = " \u00a0\u2009\u202f"
+# --- Folding -------------------------------------------------------------------------------
+
+# Invisible characters pasted inside numbers by web pages and word processors: zero-width
+# space, non-joiner and joiner, word joiner, byte order mark, soft hyphen.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    """Code point -> its one-character folded form, for the few hundred that fold (built on the
+    first text that needs it: scanning every code point takes a noticeable fraction of a
+    second, and most texts are plain ASCII)."""
+    table: dict[int, str] = {}
+    for cp in range(0x80, sys.maxunicode + 1):
+        category = unicodedata.category(chr(cp))
+        if category == "Nd":
+            table[cp] = str(unicodedata.digit(chr(cp)))
+        elif category == "Zs":
+            table[cp] = " "
+        elif category == "Pd":
+            table[cp] = "-"
+    for ch in _ZERO_WIDTH:
+        table[ord(ch)] = " "
+    table[0x2212] = "-"  # minus sign (a math symbol, Sm, typed as a dash)
+    for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
+        table.setdefault(cp, chr(cp - 0xFEE0))
+    return table
+
+
+@cache
+def _foldable() -> re.Pattern[str]:
+    """Any character that folds, as one character class (a search is cheaper than translate)."""
+    ranges: list[tuple[int, int]] = []
+    for cp in sorted(_fold_table()):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
+
+
+def _fold(text: str) -> str:
+    """The text with each character folded; same length, so spans map back one to one."""
+    if text.isascii() or _foldable().search(text) is None:
+        return text
+    return text.translate(_fold_table())
+
+
+# --- Patterns on the folded text -----------------------------------------------------------
+# Digits are spelled [0-9]: folding has made every digit ASCII. A mask token counts as a digit
+# at a number's edge (`]` before it, `[` after it), so a number next to a masked one stays
+# unmasked on a second pass just as it did on the first.
+
 _PERSONNUMMER = re.compile(
-    rf"(?P<num>[0-9](?<![0-9]{{2}})[0-9]{{5}}(?:[0-9]{{2}})?)[+{_DASH}{_SPACE}]?"
-    r"(?P<tail>[0-9]{4})(?![0-9])"
+    r"(?P<num>[0-9](?<![0-9\]][0-9])[0-9]{5}(?:[0-9]{2})?)"  # YYMMDD or YYYYMMDD
+    r"(?: ?[-+] ?| )?"  # -, +, a space or a spaced dash
+    r"(?P<tail>[0-9]{4})(?![0-9\[])"
 )
-_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+
+_JOIN = r"(?: ?- ?| )?"  # between the parts of a prefix: +46 (0) 70
+# Between digit groups: a space, a dash or slash (spaced or not), a closing parenthesis (08) 1.
+_SEP = r"(?:\)? ?[-/] ?|\)? |\))"
 _PHONE = re.compile(
-    rf"(?=[+0(])(?<![0-9+])(?<![0-9][/.,:{_DASH}])"  # not inside a number, date or time
-    rf"(?!0[1-9][/{_DASH} ](?:0[1-9]|1[0-2])[/{_DASH} ](?:19|20)[0-9]{{2}}(?![0-9]))"  # dd-mm-yyyy
-    rf"(?![0-9]{{6}}[+{_DASH}][0-9]{{4}}(?![0-9]))"  # not YYMMDD-NNNN (a failed personnummer)
-    rf"(?:(?:\+|00)46[{_DASH}{_SPACE}]?(?:\(0\)[{_DASH}{_SPACE}]?|0)?|\(?0)"  # +46/0046, or 0
-    rf"(?P<national>[1-9](?:\)?[{_DASH}{_SPACE}]?[0-9]){{6,8}})(?![0-9])"
-    r"(?!\s*(?:kr\b|kronor|sek\b|:-))",  # an amount, not a number
+    r"(?<![0-9+\]])(?<![0-9\]][-/.,:])"  # not inside a number, date, time or address
+    r"(?:(?:\+|00)46" + _JOIN + r"(?:\(0\)" + _JOIN + r"|0" + _JOIN + r")?"  # +46, +46 (0)
+    r"|\(\+46\)" + _JOIN + r"(?:\(0\)" + _JOIN + r")?"  # (+46)
+    r"|\(?0)"  # trunk 0, (08)
+    # 7-9 digits, every group after the first of two or more: either with the separators above
+    # or with dots only (070.123.45.67), never a mix (a list of times 08.30 09.45)
+    r"(?P<national>[1-9](?:[0-9]|" + _SEP + r"[0-9](?=[0-9])){6,8}"
+    r"|[1-9](?:[0-9]|\.[0-9](?=[0-9])){6,8})"
+    r"(?![0-9\[]|[.,:/][0-9\[])"  # the number ends here, not a date or version going on
+    r"(?![ 0-9]{0,12}(?:kr\b|kronor|sek\b|:-))",  # an amount, not a number
     re.IGNORECASE,
 )
+_DATE = re.compile(r"[(]?0[1-9][-./ ]{1,3}(?:0?[1-9]|1[0-2])[-./ ]{1,3}(?:19|20)[0-9]{2}(?![0-9])")
+_FAILED_PNR = re.compile(r"[0-9]{6}(?: ?[-+] ?)[0-9]{4}(?![0-9])")
 _DIGIT = re.compile(r"[0-9]")
-# The three patterns loosened (no lookarounds) into RE2 syntax: rows that do not match cannot
-# change, so only those reach Python.
-_CANDIDATE = (
-    rf"@|[0-9]{{6}}[+{_DASH}{_SPACE}]?[0-9]{{4}}"
-    rf"|(?:(?:\+|00)46[{_DASH}{_SPACE}]?(?:\(0\)[{_DASH}{_SPACE}]?|0)?|\(?0)"
-    rf"[1-9](?:\)?[{_DASH}{_SPACE}]?[0-9]){{6}}"
+
+# The rows any of these can match, in RE2 syntax on the unfolded text: an `@` (or a full-width
+# one), or eight digits of any script with at most four other characters between each two.
+# Every personnummer and phone number has that; most messages do not.
+_CANDIDATE = r"[@\x{FF20}]|\p{Nd}(?:[^\p{Nd}]{0,4}\p{Nd}){7}"
+
+_LOCAL_MAX, _DOMAIN_MAX = 64, 255  # RFC 5321's limits
+_ATEXT = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
 )
+_IP_LITERAL = re.compile(
+    r"\[(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\]"
+    r"|\[IPv6:[0-9A-Fa-f:.]{2,45}\]",
+    re.IGNORECASE,
+)
+
+
+def _is_word(ch: str) -> bool:
+    """A letter, mark or digit of any script beyond ASCII (RFC 6531 addresses, IDN domains)."""
+    return ch > "\x7f" and unicodedata.category(ch)[0] in "LMN"
+
+
+def _local_start(folded: str, at: int, floor: int) -> int | None:
+    """Where the local part before the `@` at `at` begins, or None if there is none."""
+    lowest = max(floor, at - _LOCAL_MAX)
+    if at - 1 >= lowest and folded[at - 1] == '"':  # a quoted string: "john doe"@x.se
+        i = at - 2
+        while i >= lowest:
+            ch = folded[i]
+            if ch == "\n":
+                return None
+            if ch == '"' and (i == 0 or folded[i - 1] != "\\"):
+                return i
+            i -= 1
+        return None
+    i = at
+    while i > lowest and (
+        folded[i - 1] in _ATEXT or folded[i - 1] == "." or _is_word(folded[i - 1])
+    ):
+        i -= 1
+    local = folded[i:at]
+    if ".." in local:  # no address holds a double dot: it starts after the last one
+        i += local.rindex("..") + 2
+    while i < at and folded[i] == ".":  # nor starts with a dot (the end of a sentence before)
+        i += 1
+    return i if i < at else None
+
+
+def _domain_end(folded: str, at: int) -> int | None:
+    """Where the domain after the `@` at `at` ends, or None if there is none."""
+    start = at + 1
+    if folded.startswith("[", start):
+        m = _IP_LITERAL.match(folded, start, start + 2 + _DOMAIN_MAX)
+        return m.end() if m else None
+    limit = min(len(folded), start + _DOMAIN_MAX)
+    end = None  # the longest prefix that ends in a top-level domain of two or more letters
+    i = start
+    label = 0  # characters of the current label so far
+    while i < limit:
+        ch = folded[i]
+        if ch == ".":
+            if label == 0:  # an empty label: the domain stopped before this dot
+                break
+            j = i + 1
+            while j < limit and folded[j].isalpha():
+                j += 1
+            if j - i - 1 >= 2:
+                end = j
+            label = 0
+        elif (ch.isascii() and (ch.isalnum() or ch == "-")) or _is_word(ch):
+            label += 1
+        else:
+            break
+        i += 1
+    return end
+
+
+def _email_spans(folded: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    floor = 0  # where the previous address ended: scans never go back over it
+    at = folded.find("@")
+    while at != -1:
+        start = _local_start(folded, at, floor)
+        end = _domain_end(folded, at) if start is not None else None
+        if start is not None and end is not None:
+            spans.append((start, end))
+            floor = end
+        at = folded.find("@", max(at + 1, floor))
+    return spans
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -94,25 +244,48 @@ def _is_personnummer(m: re.Match[str]) -> bool:
     )
 
 
-def _phone(m: re.Match[str]) -> str:
+def _is_phone(m: re.Match[str], folded: str) -> bool:
+    start = m.start()
+    if _DATE.match(folded, start) or _FAILED_PNR.match(folded, start):
+        return False
     digits = re.sub(r"[^0-9]", "", m["national"])
-    if digits.startswith("7") and len(digits) != 9:  # mobile numbers are 07x-xxx xx xx
-        return m[0]
-    return PHONE_MASK
+    return not digits.startswith("7") or len(digits) == 9  # mobile numbers are 07x-xxx xx xx
+
+
+def _spans(folded: str) -> list[tuple[int, int, int]]:
+    """(start, end, kind) of every match; kind 0 e-mail, 1 personnummer, 2 phone."""
+    found: list[tuple[int, int, int]] = []
+    if "@" in folded:
+        found += [(a, b, 0) for a, b in _email_spans(folded)]
+    if _DIGIT.search(folded) is not None:
+        found += [(*m.span(), 1) for m in _PERSONNUMMER.finditer(folded) if _is_personnummer(m)]
+        found += [(*m.span(), 2) for m in _PHONE.finditer(folded) if _is_phone(m, folded)]
+    return found
+
+
+_MASKS = (EMAIL_MASK, PERSONNUMMER_MASK, PHONE_MASK)
 
 
 def mask_text(text: str | None) -> str | None:
     """One message with personnummer, e-mail addresses and phone numbers masked."""
     if not text:
         return text
-    has_digits = _DIGIT.search(text) is not None
-    if has_digits:
-        text = _PERSONNUMMER.sub(lambda m: PERSONNUMMER_MASK if _is_personnummer(m) else m[0], text)
-    if "@" in text:
-        text = _EMAIL.sub(EMAIL_MASK, text)
-    if has_digits:
-        text = _PHONE.sub(_phone, text)
-    return text
+    found = _spans(_fold(text))
+    if not found:
+        return text
+    found.sort()
+    out: list[str] = []
+    done = 0  # text[:done] is written
+    start, end, kind = found[0]
+    for s, e, k in found[1:]:
+        if s < end:  # overlapping spans are masked as one, by the first kind
+            end, kind = max(end, e), min(kind, k)
+            continue
+        out += [text[done:start], _MASKS[kind]]
+        done = end
+        start, end, kind = s, e, k
+    out += [text[done:start], _MASKS[kind], text[end:]]
+    return "".join(out)
 
 
 def contains_pii(text: str) -> bool:
