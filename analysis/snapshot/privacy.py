@@ -139,20 +139,19 @@ _DIGIT = re.compile(r"[0-9]")
 # Every personnummer and phone number has that; most messages do not.
 _CANDIDATE = r"[@\x{FF20}]|\p{Nd}(?:[^\p{Nd}]{0,4}\p{Nd}){7}"
 
-_LOCAL_MAX, _DOMAIN_MAX = 64, 255  # RFC 5321's limits
-_ATEXT = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
-)
-_IP_LITERAL = re.compile(
-    r"\[(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\]"
-    r"|\[IPv6:[0-9A-Fa-f:.]{2,45}\]",
+_LOCAL_MAX = 64  # RFC 5321's limit on a local part
+# RFC 5322's atext and the dot, with letters and digits of any script (RFC 6531) and combining
+# accents (a decomposed å), matched on the reversed stretch before an `@`.
+_LOCAL_RUN = re.compile(r"[\w!#$%&'*+/=?^`{|}~.\-\u0300-\u036f]*")
+# From the `@`: an IP literal, or dot-separated labels (letters and digits of any script and
+# hyphens) ending in a top-level domain of two or more letters. No label holds a dot, so the
+# only backtracking is over labels to the last dot followed by letters: linear.
+_DOMAIN = re.compile(
+    r"@(?:\[(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\]"
+    r"|\[IPv6:[0-9a-f:.]{2,45}\]"
+    r"|(?:(?:[^\W_]|-)+\.)+[^\W\d_]{2,})",
     re.IGNORECASE,
 )
-
-
-def _is_word(ch: str) -> bool:
-    """A letter, mark or digit of any script beyond ASCII (RFC 6531 addresses, IDN domains)."""
-    return ch > "\x7f" and unicodedata.category(ch)[0] in "LMN"
 
 
 def _local_start(folded: str, at: int, floor: int) -> int | None:
@@ -168,12 +167,9 @@ def _local_start(folded: str, at: int, floor: int) -> int | None:
                 return i
             i -= 1
         return None
-    i = at
-    while i > lowest and (
-        folded[i - 1] in _ATEXT or folded[i - 1] == "." or _is_word(folded[i - 1])
-    ):
-        i -= 1
-    local = folded[i:at]
+    window = folded[lowest:at][::-1]
+    local = window[: _LOCAL_RUN.match(window).end()][::-1]
+    i = at - len(local)
     if ".." in local:  # no address holds a double dot: it starts after the last one
         i += local.rindex("..") + 2
     while i < at and folded[i] == ".":  # nor starts with a dot (the end of a sentence before)
@@ -181,46 +177,14 @@ def _local_start(folded: str, at: int, floor: int) -> int | None:
     return i if i < at else None
 
 
-def _domain_end(folded: str, at: int) -> int | None:
-    """Where the domain after the `@` at `at` ends, or None if there is none."""
-    start = at + 1
-    if folded.startswith("[", start):
-        m = _IP_LITERAL.match(folded, start, start + 2 + _DOMAIN_MAX)
-        return m.end() if m else None
-    limit = min(len(folded), start + _DOMAIN_MAX)
-    end = None  # the longest prefix that ends in a top-level domain of two or more letters
-    i = start
-    label = 0  # characters of the current label so far
-    while i < limit:
-        ch = folded[i]
-        if ch == ".":
-            if label == 0:  # an empty label: the domain stopped before this dot
-                break
-            j = i + 1
-            while j < limit and folded[j].isalpha():
-                j += 1
-            if j - i - 1 >= 2:
-                end = j
-            label = 0
-        elif (ch.isascii() and (ch.isalnum() or ch == "-")) or _is_word(ch):
-            label += 1
-        else:
-            break
-        i += 1
-    return end
-
-
 def _email_spans(folded: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    floor = 0  # where the previous address ended: scans never go back over it
-    at = folded.find("@")
-    while at != -1:
-        start = _local_start(folded, at, floor)
-        end = _domain_end(folded, at) if start is not None else None
-        if start is not None and end is not None:
-            spans.append((start, end))
-            floor = end
-        at = folded.find("@", max(at + 1, floor))
+    floor = 0  # where the previous address ended: a local part never reaches back over it
+    for m in _DOMAIN.finditer(folded):
+        start = _local_start(folded, m.start(), floor)
+        if start is not None:
+            spans.append((start, m.end()))
+            floor = m.end()
     return spans
 
 
