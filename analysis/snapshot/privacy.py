@@ -86,21 +86,30 @@ def _fold_table() -> dict[int, str]:
 
 @cache
 def _foldable() -> re.Pattern[str]:
-    """Any character that folds, as one character class (a search is cheaper than translate)."""
+    """The characters that may fold: those of the Basic Multilingual Plane that do, and every
+    character beyond it (a class of BMP characters only is one table lookup a character, one
+    holding astral ranges as well a walk through all of them)."""
     ranges: list[tuple[int, int]] = []
-    for cp in sorted(_fold_table()):
+    for cp in sorted(c for c in _fold_table() if c <= 0xFFFF):
         if ranges and ranges[-1][1] == cp - 1:
             ranges[-1] = (ranges[-1][0], cp)
         else:
             ranges.append((cp, cp))
-    return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
+    bmp = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+    return re.compile(f"[{bmp}]|[\\U00010000-\\U0010ffff]")
+
+
+def _fold_one(m: re.Match[str]) -> str:
+    ch = m[0]
+    return _fold_table().get(ord(ch), ch)
 
 
 def _fold(text: str) -> str:
     """The text with each character folded; same length, so spans map back one to one."""
-    if text.isascii() or _foldable().search(text) is None:
+    if text.isascii():
         return text
-    return text.translate(_fold_table())
+    # Only the few characters that fold are looked up (str.translate looks up every one).
+    return _foldable().sub(_fold_one, text)
 
 
 # --- Patterns on the folded text -----------------------------------------------------------
@@ -117,17 +126,51 @@ _PERSONNUMMER = re.compile(
 _JOIN = r"(?: ?- ?| )?"  # between the parts of a prefix: +46 (0) 70
 # Between digit groups: a space, a dash or slash (spaced or not), a closing parenthesis (08) 1.
 _SEP = r"(?:\)? ?[-/] ?|\)? |\))"
+# 7-9 digits, every group after the first of two or more: either with the separators above or
+# with dots only (070.123.45.67), never a mix (a list of times 08.30 09.45). Then the end: not
+# a date or version going on, not an amount.
+_NATIONAL = (
+    r"(?:[1-9](?:[0-9]|" + _SEP + r"[0-9](?=[0-9])){6,8}|[1-9](?:[0-9]|\.[0-9](?=[0-9])){6,8})"
+    r"(?![0-9\[]|[.,:/][0-9\[])"
+    r"(?![ 0-9]{0,12}(?:kr\b|kronor|sek\b|:-))"
+)
+# Not inside a number, date, time or address: checked just after the first character. Every
+# alternative starts with a literal +, 0 or (, so the regex engine skips straight to those (a
+# lookbehind first would make it try every position).
+_EDGE = r"(?<![0-9+\]].)(?<![0-9\]][-/.,:].)"
 _PHONE = re.compile(
-    r"(?<![0-9+\]])(?<![0-9\]][-/.,:])"  # not inside a number, date, time or address
-    r"(?:(?:\+|00)46" + _JOIN + r"(?:\(0\)" + _JOIN + r"|0" + _JOIN + r")?"  # +46, +46 (0)
-    r"|\(\+46\)" + _JOIN + r"(?:\(0\)" + _JOIN + r")?"  # (+46)
-    r"|\(?0)"  # trunk 0, (08)
-    # 7-9 digits, every group after the first of two or more: either with the separators above
-    # or with dots only (070.123.45.67), never a mix (a list of times 08.30 09.45)
-    r"(?P<national>[1-9](?:[0-9]|" + _SEP + r"[0-9](?=[0-9])){6,8}"
-    r"|[1-9](?:[0-9]|\.[0-9](?=[0-9])){6,8})"
-    r"(?![0-9\[]|[.,:/][0-9\[])"  # the number ends here, not a date or version going on
-    r"(?![ 0-9]{0,12}(?:kr\b|kronor|sek\b|:-))",  # an amount, not a number
+    r"(?:\+"
+    + _EDGE
+    + r"46|0"
+    + _EDGE
+    + r"046)"
+    + _JOIN  # +46, 0046
+    + r"(?:\(0\)"
+    + _JOIN
+    + r"|0"
+    + _JOIN
+    + r")?"  # +46 (0), +46 0
+    + r"(?P<n1>"
+    + _NATIONAL
+    + r")"
+    + r"|\("
+    + _EDGE
+    + r"\+46\)"
+    + _JOIN
+    + r"(?:\(0\)"
+    + _JOIN
+    + r")?"  # (+46)
+    + r"(?P<n2>"
+    + _NATIONAL
+    + r")"
+    + r"|(?:\("
+    + _EDGE
+    + r"0|0"
+    + _EDGE
+    + r")"  # (08), trunk 0
+    + r"(?P<n3>"
+    + _NATIONAL
+    + r")",
     re.IGNORECASE,
 )
 _DATE = re.compile(r"[(]?0[1-9][-./ ]{1,3}(?:0?[1-9]|1[0-2])[-./ ]{1,3}(?:19|20)[0-9]{2}(?![0-9])")
@@ -136,8 +179,9 @@ _DIGIT = re.compile(r"[0-9]")
 
 # The rows any of these can match, in RE2 syntax on the unfolded text: an `@` (or a full-width
 # one), or eight digits of any script with at most four other characters between each two.
-# Every personnummer and phone number has that; most messages do not.
-_CANDIDATE = r"[@\x{FF20}]|\p{Nd}(?:[^\p{Nd}]{0,4}\p{Nd}){7}"
+# Every personnummer and phone number has that; most messages do not. (RE2's \D is "not 0-9",
+# a superset of "not a digit of any script" that RE2 compiles to a far smaller program.)
+_CANDIDATE = r"[@\x{FF20}]|\p{Nd}(?:\D{0,4}\p{Nd}){7}"
 
 _LOCAL_MAX = 64  # RFC 5321's limit on a local part
 # RFC 5322's atext and the dot, with letters and digits of any script (RFC 6531) and combining
@@ -212,7 +256,7 @@ def _is_phone(m: re.Match[str], folded: str) -> bool:
     start = m.start()
     if _DATE.match(folded, start) or _FAILED_PNR.match(folded, start):
         return False
-    digits = re.sub(r"[^0-9]", "", m["national"])
+    digits = re.sub(r"[^0-9]", "", m["n1"] or m["n2"] or m["n3"])
     return not digits.startswith("7") or len(digits) == 9  # mobile numbers are 07x-xxx xx xx
 
 
