@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.masking              # 10 kB, 100 kB, 1 MB; writes the results
     .venv/bin/python -m benchmarks.masking --sizes 10k,100k --out -     # print only
+    .venv/bin/python -m benchmarks.masking --before 3ba7acd   # also time the masker of a commit
 
 Throughput is MB of UTF-8 text masked per second, best of a few runs. `mask_text` gets one text
 of the size; `mask_messages` a column of distinct messages of about 500 characters that add up
@@ -20,6 +21,7 @@ import random
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,12 +77,19 @@ def _repeat(pieces: list[str]) -> Callable[[random.Random, int], str]:
     return make
 
 
+def word_run(rng: random.Random, chars: int) -> str:
+    """One unbroken run of letters and dots ending in an `@` and no domain: the text that made
+    the old masker's `[\\w.%+-]+@` quadratic (63,000 characters took 10 s)."""
+    return "".join(rng.choice("abcdefghij.") for _ in range(chars - 1)) + "@"
+
+
 # Each worst case is built against one part of the masker: every `@` starts a scan for an
 # address, every digit not after a digit a try at a personnummer, every 0, + or ( a try at a
 # phone number, every folded character a translation.
 CASES: dict[str, tuple[str, Callable[[random.Random, int], str]]] = {
     "ordinary": ("Swedish sentences, 1 in 10 with personal data", ordinary),
     "dense @": ("`a@b@c@…`: an @ every other character", _repeat(["a@", "b@", "c.@", "x@y"])),
+    "word run then @": ("letters and dots without a break, then one `@`", word_run),
     "dense addresses": ("`anna@x.se ` over and over: all masked", _repeat(["a@x.se ", "b@y.nu "])),
     "dense digits": ("random digits without a break", _repeat(list("0123456789"))),
     "dense digit groups": (
@@ -142,7 +151,39 @@ def run(sizes: list[int], repeats: int) -> dict:
     return results
 
 
-def report(results: dict, sizes: list[int], seconds: float, load: tuple, load_end: tuple) -> str:
+BEFORE_CHARS = (10_000, 30_000, 63_000)  # up to Facebook's longest message
+
+
+def before(ref: str) -> list[tuple[int, float, float]]:
+    """(chars, seconds of the masker at git `ref`, seconds of this one) on the word run, once
+    each: the old masker's time grows with the square of the length, so a size is enough."""
+    source = subprocess.run(
+        ["git", "show", f"{ref}:analysis/snapshot/privacy.py"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    old = types.ModuleType("privacy_before")
+    exec(compile(source, f"{ref}:analysis/snapshot/privacy.py", "exec"), old.__dict__)
+    rows = []
+    for chars in BEFORE_CHARS:
+        text = word_run(random.Random(chars), chars)
+        times = []
+        for fn in (old.mask_text, mask_text):
+            start = time.perf_counter()
+            fn(text)
+            times.append(time.perf_counter() - start)
+        rows.append((chars, times[0], times[1]))
+        print(f"before {ref} {chars:>6} chars: {times[0]:.3f} s, now {times[1] * 1000:.2f} ms")
+    return rows
+
+
+def report(
+    results: dict,
+    sizes: list[int],
+    seconds: float,
+    load: tuple,
+    load_end: tuple,
+    compared: tuple[str, list[tuple[int, float, float]]] | None = None,
+) -> str:
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -210,6 +251,21 @@ def report(results: dict, sizes: list[int], seconds: float, load: tuple, load_en
         f"({'MET' if worst >= 0.1 else 'NOT MET'}: the same order of magnitude at every size).",
         "",
     ]
+    if compared:
+        ref, rows = compared
+        lines += [
+            f"## Against the masker of git {ref}, same run",
+            "",
+            "`mask_text` once on the word run (letters and dots, then one `@`):",
+            "",
+            "| characters | masker of " + ref + " | this masker | ratio |",
+            "| ---: | ---: | ---: | ---: |",
+        ]
+        for chars, old_s, new_s in rows:
+            lines.append(
+                f"| {chars:,} | {old_s:.3f} s | {new_s * 1000:.2f} ms | {old_s / new_s:,.0f}× |"
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -218,12 +274,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="10k,100k,1M", help="text sizes in characters")
     p.add_argument("--repeats", type=int, default=3, help="timings per figure (best is kept)")
     p.add_argument("--out", default=str(DEFAULT_OUT), help="results file, or - to print only")
+    p.add_argument("--before", metavar="REF", help="also time the masker of this git commit")
     args = p.parse_args(argv)
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
     load, start = os.getloadavg(), time.perf_counter()
     mask_text("\u00a0")  # build the folding table outside the timings
     results = run(sizes, args.repeats)
-    text = report(results, sizes, time.perf_counter() - start, load, os.getloadavg())
+    compared = (args.before, before(args.before)) if args.before else None
+    text = report(results, sizes, time.perf_counter() - start, load, os.getloadavg(), compared)
     if args.out == "-":
         print(text)
     else:
