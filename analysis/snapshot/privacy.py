@@ -12,10 +12,11 @@ character as a space, each dash and the minus sign as `-`, full-width ASCII as A
    four digits optionally after `-`, `+`, a space or a spaced dash, not part of a longer digit
    run; only if the Luhn check over the 10-digit form passes, the month is 01-12, the day 01-31
    (61-91 for a samordningsnummer) and a 12-digit form's century is 18, 19 or 20.
-2. E-mail addresses -> EMAIL_MASK, found from each `@` by bounded scans (a local part of at most
-   64 characters to the left, a domain of at most 255 to the right): an RFC 5322 dot-atom or
-   quoted local part, and a domain with a dot and a top-level domain of two or more letters, or
-   an IP literal in brackets.
+2. E-mail addresses -> EMAIL_MASK, found from each `@`: a domain to the right with a dot and a
+   top-level domain of two or more letters, or an IP literal in brackets; then a local part of
+   at most 64 characters to the left, an RFC 5322 dot-atom (letters of any script included) or
+   quoted string, starting after the first character no address holds (`Mejla mig:anna@x.se`
+   masks `anna@x.se`). `user@localhost` and `@anna` stay.
 3. Swedish phone numbers -> PHONE_MASK: a trunk `0`, `+46`, `0046`, `(+46)` or `+46 (0)`, then
    7-9 digits, the first 1-9 (a mobile 07x number exactly 9), in groups of two or more digits
    after the first, separated by a space, a dash, a spaced dash, a slash or a parenthesis, or
@@ -138,39 +139,11 @@ _NATIONAL = (
 # alternative starts with a literal +, 0 or (, so the regex engine skips straight to those (a
 # lookbehind first would make it try every position).
 _EDGE = r"(?<![0-9+\]].)(?<![0-9\]][-/.,:].)"
+_PLUS46 = rf"(?:\+{_EDGE}46|0{_EDGE}046){_JOIN}(?:\(0\){_JOIN}|0{_JOIN})?"  # +46 (0), 0046
+_PAREN46 = rf"\({_EDGE}\+46\){_JOIN}(?:\(0\){_JOIN})?"  # (+46)
+_TRUNK = rf"(?:\({_EDGE}0|0{_EDGE})"  # 0, (08)
 _PHONE = re.compile(
-    r"(?:\+"
-    + _EDGE
-    + r"46|0"
-    + _EDGE
-    + r"046)"
-    + _JOIN  # +46, 0046
-    + r"(?:\(0\)"
-    + _JOIN
-    + r"|0"
-    + _JOIN
-    + r")?"  # +46 (0), +46 0
-    + r"(?P<n1>"
-    + _NATIONAL
-    + r")"
-    + r"|\("
-    + _EDGE
-    + r"\+46\)"
-    + _JOIN
-    + r"(?:\(0\)"
-    + _JOIN
-    + r")?"  # (+46)
-    + r"(?P<n2>"
-    + _NATIONAL
-    + r")"
-    + r"|(?:\("
-    + _EDGE
-    + r"0|0"
-    + _EDGE
-    + r")"  # (08), trunk 0
-    + r"(?P<n3>"
-    + _NATIONAL
-    + r")",
+    rf"{_PLUS46}(?P<n1>{_NATIONAL})|{_PAREN46}(?P<n2>{_NATIONAL})|{_TRUNK}(?P<n3>{_NATIONAL})",
     re.IGNORECASE,
 )
 _DATE = re.compile(r"[(]?0[1-9][-./ ]{1,3}(?:0?[1-9]|1[0-2])[-./ ]{1,3}(?:19|20)[0-9]{2}(?![0-9])")
