@@ -135,6 +135,7 @@ def test_valid_personnummer_are_masked(number, sentence):
         "Öppet 08:00-16:30, 08.00-16.30, 08.00–16.30",
         "Order 0123-456, kvitto 0000000, konto 070-12",
         "OCR 12345678901234 och 00461234",
+        "Längre siffersträngar: 10701234567, 0701234567890, 46701234567",
         "Inget personligt här alls",
         "",
     ],
@@ -265,7 +266,9 @@ def test_several_items_in_one_message():
 def test_numbers_next_to_each_other_or_to_an_address():
     assert mask_text("anna@x.se-0701234567") == f"{E}-{T}"
     assert mask_text("0701234567@sms.se") == E  # overlapping spans: one mask, the first kind
-    assert mask_text("8112289874-070 123 45 67") == f"{P}-070 123 45 67"  # digit, - before it
+    assert mask_text("8112289874-070 123 45 67") == f"{P}-{T}"
+    assert mask_text("8112289875-070 123 45 67") == "8112289875-070 123 45 67"  # not a pnr
+    assert mask_text("070 123 45 67-8112289874") == f"{T}-{P}"
     assert mask_text("a@b.se@c.se") == f"{E}@c.se"
 
 

@@ -239,7 +239,16 @@ def _spans(folded: str) -> list[tuple[int, int, int]]:
     if "@" in folded:
         found += [(a, b, 0) for a, b in _email_spans(folded)]
     if _DIGIT.search(folded) is not None:
-        found += [(*m.span(), 1) for m in _PERSONNUMMER.finditer(folded) if _is_personnummer(m)]
+        pnr = [m.span() for m in _PERSONNUMMER.finditer(folded) if _is_personnummer(m)]
+        found += [(a, b, 1) for a, b in pnr]
+        # A personnummer is not the start of a date or a version: a phone number right after
+        # it and a dash ("8112289874-0701234567") is one of its own.
+        if pnr:
+            done, parts = 0, []
+            for a, b in pnr:
+                parts += [folded[done:a], "x" * (b - a)]
+                done = b
+            folded = "".join([*parts, folded[done:]])
         found += [(*m.span(), 2) for m in _PHONE.finditer(folded) if _is_phone(m, folded)]
     return found
 
