@@ -418,3 +418,21 @@ def test_mask_messages_gives_the_same_when_its_cache_is_warm():
     assert mask_messages(values).to_pylist() == expected  # warm
     assert privacy._mask_short.cache_info().hits > 0
     assert privacy._mask_short.cache_info().currsize <= len(ALL_TEXTS)
+
+
+def test_lone_surrogates_are_masked_around_not_crashed_on():
+    text = "\ud800 070-123 45 67 anna@x.se\udfff"
+    assert mask_text(text) == f"\ud800 {T} {E}\udfff"
+
+
+def test_the_masking_benchmark_reports_every_case(tmp_path, monkeypatch):
+    """`python -m benchmarks.masking` on tiny sizes: every case and ratio is in the report."""
+    from benchmarks import masking
+
+    monkeypatch.setattr(masking, "MIN_SECONDS", 0.0)
+    out = tmp_path / "results-masking.md"
+    assert masking.main(["--sizes", "1k,2k", "--repeats", "1", "--out", str(out)]) == 0
+    report = out.read_text(encoding="utf-8")
+    for case in masking.CASES:
+        assert f"| {case} |" in report
+    assert "Lowest ratio between sizes" in report and "shared" in report
