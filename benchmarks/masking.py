@@ -79,7 +79,7 @@ def _repeat(pieces: list[str]) -> Callable[[random.Random, int], str]:
 
 def word_run(rng: random.Random, chars: int) -> str:
     """One unbroken run of letters and dots ending in an `@` and no domain: the text that made
-    the old masker's `[\\w.%+-]+@` quadratic (63,000 characters took 10 s)."""
+    the old masker's `[\\w.%+-]+@` take time growing with the square of its length."""
     return "".join(rng.choice("abcdefghij.") for _ in range(chars - 1)) + "@"
 
 
