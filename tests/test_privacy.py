@@ -269,7 +269,9 @@ def test_numbers_next_to_each_other_or_to_an_address():
     assert mask_text("8112289874-070 123 45 67") == f"{P}-{T}"
     assert mask_text("8112289875-070 123 45 67") == "8112289875-070 123 45 67"  # not a pnr
     assert mask_text("070 123 45 67-8112289874") == f"{T}-{P}"
-    assert mask_text("a@b.se@c.se") == f"{E}@c.se"
+    assert mask_text("a@b.se@c.se") == E  # addresses that share characters: one mask
+    assert mask_text('"anna@x.se"@y.se och "a@b"@c.se') == f"{E} och {E}"
+    assert mask_text('"anna\nsvensson"@x.se') == f'"anna\nsvensson{E}'  # no quote on the line
 
 
 @pytest.mark.parametrize(

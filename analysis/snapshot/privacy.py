@@ -160,6 +160,9 @@ _LOCAL_MAX = 64  # RFC 5321's limit on a local part
 # RFC 5322's atext and the dot, with letters and digits of any script (RFC 6531) and combining
 # accents (a decomposed å), matched on the reversed stretch before an `@`.
 _LOCAL_RUN = re.compile(r"[\w!#$%&'*+/=?^`{|}~.\-\u0300-\u036f]*")
+# A quoted local part, reversed: from its closing quote over anything but a line break to the
+# first quote that no backslash escapes (reversed, no backslash follows).
+_QUOTED_REV = re.compile(r'"(?:[^"\n]|"(?=\\))*+"')
 # From the `@`: an IP literal, or dot-separated labels (letters and digits of any script and
 # hyphens) ending in a top-level domain of two or more letters. No label holds a dot, so the
 # only backtracking is over labels to the last dot followed by letters: linear.
@@ -171,20 +174,13 @@ _DOMAIN = re.compile(
 )
 
 
-def _local_start(folded: str, at: int, floor: int) -> int | None:
+def _local_start(folded: str, at: int) -> int | None:
     """Where the local part before the `@` at `at` begins, or None if there is none."""
-    lowest = max(floor, at - _LOCAL_MAX)
-    if at - 1 >= lowest and folded[at - 1] == '"':  # a quoted string: "john doe"@x.se
-        i = at - 2
-        while i >= lowest:
-            ch = folded[i]
-            if ch == "\n":
-                return None
-            if ch == '"' and (i == 0 or folded[i - 1] != "\\"):
-                return i
-            i -= 1
-        return None
-    window = folded[lowest:at][::-1]
+    window = folded[max(0, at - _LOCAL_MAX) : at][::-1]
+    if window.startswith('"'):  # a quoted string: "john doe"@x.se
+        m = _QUOTED_REV.match(window)
+        # without its opening quote on the line, at least the quote and the domain are masked
+        return at - m.end() if m else at - 1
     local = window[: _LOCAL_RUN.match(window).end()][::-1]
     i = at - len(local)
     if ".." in local:  # no address holds a double dot: it starts after the last one
@@ -195,13 +191,13 @@ def _local_start(folded: str, at: int, floor: int) -> int | None:
 
 
 def _email_spans(folded: str) -> list[tuple[int, int]]:
+    # A local part may reach back into the address before it ("a@x.se"@y.se, a@b.se@c.se): the
+    # spans overlap and are masked as one, so no half of either is left.
     spans: list[tuple[int, int]] = []
-    floor = 0  # where the previous address ended: a local part never reaches back over it
     for m in _DOMAIN.finditer(folded):
-        start = _local_start(folded, m.start(), floor)
+        start = _local_start(folded, m.start())
         if start is not None:
             spans.append((start, m.end()))
-            floor = m.end()
     return spans
 
 
