@@ -186,12 +186,11 @@ def scatter(ranking: pd.DataFrame, lang: str, goal_minutes: float = 120) -> go.F
 def _esc(text) -> str:
     """Plotly renders a subset of HTML in legends and hover text: escape names from the data.
     Names never go into a hovertemplate, whose %{…} placeholders Plotly would fill: templates
-    refer to them as %{fullData.name}, which is inserted as it is."""
-    return (
-        str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        if text is not None
-        else ""
-    )
+    refer to them as %{fullData.name}, which is inserted as it is. Right-to-left names and
+    directional controls are isolated so that they cannot mirror the rest of a label."""
+    if text is None:
+        return ""
+    return format.isolate(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # -- profile and compare --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime
 from functools import cache
 
@@ -154,13 +155,44 @@ _MARKDOWN_SPECIAL = "\\`*_{}[]<>()#+-.!|~:$&"
 
 _JOINER = "\u2060"  # an invisible word joiner: breaks autolinks, not the text's look
 
+# Unicode's directional formatting characters (UAX #9): embeddings and overrides (closed by
+# PDF), isolates (closed by PDI) and the marks, which open nothing.
+_EMBEDDINGS = "\u202a\u202b\u202d\u202e"  # LRE RLE LRO RLO
+_ISOLATES = "\u2066\u2067\u2068"  # LRI RLI FSI
+_PDF, _FSI, _PDI = "\u202c", "\u2068", "\u2069"
+_BIDI = set(_EMBEDDINGS + _ISOLATES + _PDF + _PDI + "\u200e\u200f\u061c")
+
+
+def isolate(text: str) -> str:
+    """Text from the data made unable to reorder what follows it on screen: a name holding
+    right-to-left letters or directional controls (an override such as U+202E would otherwise
+    mirror the rest of the line) is put in a first-strong isolate, and every embedding,
+    override and isolate it leaves open is closed after it. Other text is returned as it is."""
+    if not any(ch in _BIDI or unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return text
+    # Close what is still open at the end, innermost first, by UAX #9's matching: a PDI closes
+    # its isolate and all opened inside it, a PDF the last embedding inside the current isolate.
+    stack = ["I"]
+    for ch in text:
+        if ch in _EMBEDDINGS:
+            stack.append("E")
+        elif ch in _ISOLATES:
+            stack.append("I")
+        elif ch == _PDF and stack and stack[-1] == "E":
+            stack.pop()
+        elif ch == _PDI and "I" in stack:
+            while stack.pop() != "I":
+                pass
+    return _FSI + text + "".join(_PDF if kind == "E" else _PDI for kind in reversed(stack))
+
 
 def md_escape(text) -> str:
     """Text from the data (page, agency and sector names) made safe to put into Markdown:
     Markdown and HTML characters escaped (`&` too, so `&lt;` is no entity), and an invisible
     word joiner put where Streamlit or GitHub-flavoured Markdown would otherwise still read
     markup after the escapes are resolved: after every colon (icon and emoji shortcodes such as
-    `:material/warning:`, and `://` of bare web addresses) and before `@` (bare e-mail)."""
-    out = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+    `:material/warning:`, and `://` of bare web addresses) and before `@` (bare e-mail).
+    Right-to-left text and directional controls are isolated (`isolate`)."""
+    out = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in isolate(str(text)))
     out = out.replace(":", ":" + _JOINER).replace("@", _JOINER + "@")
     return re.sub(r"(?i)w(?=ww)", lambda m: m.group(0) + _JOINER, out)
