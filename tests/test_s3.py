@@ -1,0 +1,251 @@
+"""Data folders in object storage, against a real S3 server (moto's, on 127.0.0.1).
+
+No mock of pyarrow: every test reads and writes through `pyarrow.fs.S3FileSystem`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import storage
+from analysis.cli import main
+from analysis.errors import BusyError, DataDirError
+from analysis.ingest import ingest_graph_api
+from analysis.read import metrics
+from analysis.read.dataset import Dataset
+from tests.conftest import AS_OF, REGISTRY
+from tests.dashboard_server import free_port
+
+BUCKET = "svarstid-test"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3(s3_server, tmp_path, monkeypatch):
+    """A fresh, empty bucket on the moto server, the AWS variables set, a private cache."""
+    import boto3
+
+    env = {
+        "AWS_ENDPOINT_URL": s3_server,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "SVARSTID_CACHE_DIR": str(tmp_path / "cache"),
+        "SVARSTID_KEY_DIR": str(tmp_path / "keys"),
+    }
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.delenv("SVARSTID_SALT_FILE", raising=False)
+    client = boto3.client("s3", endpoint_url=s3_server)
+    client.create_bucket(Bucket=BUCKET)
+    try:
+        yield client
+    finally:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+            for obj in page.get("Contents", []):
+                client.delete_object(Bucket=BUCKET, Key=obj["Key"])
+        client.delete_bucket(Bucket=BUCKET)
+
+
+def keys(client, prefix: str = "") -> list[str]:
+    out = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix):
+        # pyarrow leaves empty "folder/" marker objects where it deleted the last file
+        out += [o["Key"] for o in page.get("Contents", []) if not o["Key"].endswith("/")]
+    return sorted(out)
+
+
+def put_registry(client, prefix: str, text: str = REGISTRY) -> None:
+    client.put_object(Bucket=BUCKET, Key=f"{prefix}/registry.csv", Body=text.encode())
+
+
+def ranked(ds: Dataset) -> list[tuple]:
+    return metrics.rank_rows(ds, metrics.Filters())[1]
+
+
+def test_ingest_into_s3_reads_back_the_same_numbers(s3, study_export, study_data):
+    uri = f"s3://{BUCKET}/agency"
+    put_registry(s3, "agency")
+    report = ingest_graph_api(uri, [study_export], as_of=AS_OF)
+    sid = report.snapshot.snapshot_id
+    assert report.snapshot.path == f"{uri}/snapshots/{sid}"
+    names = keys(s3, "agency/snapshots/")
+    assert names == sorted(
+        f"agency/snapshots/{sid}/{n}"
+        for n in ("manifest.json", "pages.parquet", "posts.parquet", "replies.parquet",
+                  "item_facts.parquet")
+    )  # fmt: skip
+    remote, local = Dataset(uri), Dataset(study_data)
+    assert ranked(remote) == ranked(local)
+    assert [s.snapshot_id for s in remote.snapshots] == [sid]
+    assert remote.location == uri
+    # the data folder's lock is released: nothing but the snapshot and the registry remain
+    assert keys(s3) == sorted([*names, "agency/registry.csv"])
+
+
+def test_the_salt_never_leaves_the_machine(s3, study_export, tmp_path):
+    uri = f"s3://{BUCKET}/agency"
+    ingest_graph_api(uri, [study_export], as_of=AS_OF)
+    salt = storage.key_dir(uri) / ".salt"
+    secret = salt.read_text().strip()
+    assert len(bytes.fromhex(secret)) == 32
+    for key in keys(s3):
+        body = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+        assert not key.endswith(".salt")
+        assert secret.encode() not in body and bytes.fromhex(secret) not in body
+    # the same key pseudonymises the next ingest (visitors keep their pseudonym)
+    ingest_graph_api(uri, [study_export], as_of=AS_OF.replace(day=30))
+    assert salt.read_text().strip() == secret
+
+
+def test_salt_file_variable_names_the_key(s3, study_export, tmp_path, monkeypatch):
+    key = tmp_path / "elsewhere" / "svarstid.salt"
+    key.parent.mkdir()
+    key.write_text("ab" * 32 + "\n")
+    monkeypatch.setenv("SVARSTID_SALT_FILE", str(key))
+    uri = f"s3://{BUCKET}/agency"
+    ingest_graph_api(uri, [study_export], as_of=AS_OF)
+    assert (storage.key_dir(uri) / ".salt").resolve() == key.resolve()
+    monkeypatch.setenv("SVARSTID_SALT_FILE", str(tmp_path / "missing.salt"))
+    with pytest.raises(DataDirError, match="SVARSTID_SALT_FILE names no file"):
+        ingest_graph_api(uri, [study_export], as_of=AS_OF)
+
+
+def test_cli_rank_and_snapshots_read_s3(s3, study_export, capsys, monkeypatch):
+    uri = f"s3://{BUCKET}/agency"
+    put_registry(s3, "agency")
+    assert main(["ingest", "graph-api", "--data-dir", uri, "--as-of", "2017-01-31T12:00:00Z",
+                 str(study_export)]) == 0  # fmt: skip
+    assert f"written to {uri}/snapshots/" in capsys.readouterr().out
+    assert main(["rank", "--data-dir", uri, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["page_id"] for r in rows} == {"100", "200", "300"}
+    monkeypatch.setenv("SVARSTID_DATA_DIR", uri)
+    assert main(["snapshots"]) == 0
+    assert "graph-api" in capsys.readouterr().out
+
+
+def test_an_upload_killed_midway_is_invisible_and_cleaned_up(s3, study_data, study_export):
+    """The tables are uploaded, the process dies before the manifest: readers see nothing of
+    it; the next write removes it (once older than the grace period)."""
+    uri = f"s3://{BUCKET}/agency"
+    snap = next((study_data / "snapshots").iterdir())
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from analysis import storage\n"
+        "real = storage._put\n"
+        "def dying(loc, path, data):\n"
+        "    if path.endswith('manifest.json'):\n"
+        "        os._exit(9)\n"
+        "    real(loc, path, data)\n"
+        "storage._put = dying\n"
+        f"storage.upload_snapshot(Path({str(snap)!r}), storage.location({uri!r}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=os.environ.copy())
+    assert proc.returncode == 9
+    assert len(keys(s3, f"agency/snapshots/{snap.name}/")) == 4  # tables there, no manifest
+    ds = Dataset(uri)
+    assert ds.is_empty and ranked(ds) == []
+    assert main(["rank", "--data-dir", uri, "--snapshot", snap.name]) == 2
+    loc = storage.location(uri)
+    assert storage.clean_uncommitted(loc) == 0  # too young: perhaps still uploading
+    assert storage.clean_uncommitted(loc, grace_seconds=0) == 1
+    assert keys(s3, "agency/snapshots/") == []
+
+
+def test_a_missing_manifest_hides_the_snapshot(s3, study_export):
+    uri = f"s3://{BUCKET}/agency"
+    first = ingest_graph_api(uri, [study_export], as_of=AS_OF).snapshot.snapshot_id
+    second = ingest_graph_api(uri, [study_export], as_of=AS_OF.replace(day=30)).snapshot
+    assert [s.snapshot_id for s in Dataset(uri).snapshots] == sorted([first, second.snapshot_id])
+    s3.delete_object(Bucket=BUCKET, Key=f"agency/snapshots/{first}/manifest.json")
+    ds = Dataset(uri)  # the cached copy of the uncommitted one is dropped too
+    assert [s.snapshot_id for s in ds.snapshots] == [second.snapshot_id]
+    assert not (storage.cache_folder(uri) / "snapshots" / first).exists()
+
+
+def test_a_second_writer_is_refused(s3, study_export):
+    uri = f"s3://{BUCKET}/agency"
+    loc = storage.location(uri)
+    with storage.write_lock(loc):
+        with pytest.raises(BusyError, match="another writer holds"):
+            ingest_graph_api(uri, [study_export], as_of=AS_OF)
+        with pytest.raises(BusyError):
+            with storage.write_lock(loc):
+                pass
+    assert keys(s3) == []  # nothing half-written, and the lock is gone
+    ingest_graph_api(uri, [study_export], as_of=AS_OF)  # free again
+
+
+def test_a_stale_lock_is_taken_over(s3, study_export):
+    s3.put_object(Bucket=BUCKET, Key="agency/.lock", Body=b'{"holder": "dead", "since": 0}')
+    ingest_graph_api(f"s3://{BUCKET}/agency", [study_export], as_of=AS_OF)
+    assert "agency/.lock" not in keys(s3)
+
+
+def test_a_bucket_that_does_not_exist(s3, study_export, capsys):
+    uri = "s3://no-such-bucket-here/agency"
+    assert main(["rank", "--data-dir", uri]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the bucket does not exist" in err
+    assert main(["ingest", "graph-api", "--data-dir", uri, str(study_export)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the bucket does not exist" in err
+
+
+@pytest.fixture
+def enforced_auth(s3, s3_server):
+    """Credentials checked by the server: a user with full S3 access, the rest refused."""
+    import boto3
+    from moto import settings
+
+    iam = boto3.client("iam", endpoint_url=s3_server, region_name="us-east-1")
+    iam.create_user(UserName="svarstid")
+    iam.put_user_policy(
+        UserName="svarstid",
+        PolicyName="s3",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+    )  # fmt: skip
+    key = iam.create_access_key(UserName="svarstid")["AccessKey"]
+    before = settings.INITIAL_NO_AUTH_ACTION_COUNT
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
+    try:
+        yield key["AccessKeyId"], key["SecretAccessKey"]
+    finally:
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = before
+
+
+def test_a_wrong_credential(enforced_auth, study_export, monkeypatch, capsys):
+    key_id, secret = enforced_auth
+    uri = f"s3://{BUCKET}/agency"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key_id)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+    ingest_graph_api(uri, [study_export], as_of=AS_OF)  # the right one works
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wrong" + secret[5:])
+    assert main(["rank", "--data-dir", uri]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "access denied" in err
+    assert main(["ingest", "graph-api", "--data-dir", uri, str(study_export)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "access denied" in err
