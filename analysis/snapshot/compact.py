@@ -83,7 +83,7 @@ def _merge(paths: list[Path], out: Path, snapshot_id: str, now: datetime) -> dic
         counts: dict[str, int] = {}
         for table, (key, schema) in _TABLES.items():
             files = [str(p / f"{table}.parquet") for p in paths]
-            reader = con.execute(_SQL, {"files": files, "key": key}).fetch_record_batch(
+            reader = con.sql(_SQL, params={"files": files, "key": key}).to_arrow_reader(
                 writer.ROW_GROUP
             )
             counts[table] = 0
