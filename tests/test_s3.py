@@ -16,6 +16,7 @@ from analysis import storage
 from analysis.cli import main
 from analysis.errors import BusyError, DataDirError
 from analysis.ingest import ingest_graph_api
+from analysis.publish import publish
 from analysis.read import metrics
 from analysis.read.dataset import Dataset
 from tests.conftest import AS_OF, REGISTRY
@@ -249,3 +250,134 @@ def test_a_wrong_credential(enforced_auth, study_export, monkeypatch, capsys):
     assert main(["ingest", "graph-api", "--data-dir", uri, str(study_export)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "access denied" in err
+
+
+# -- a federated benchmark -----------------------------------------------------------------------
+
+
+def one_page_export(root: Path, page_id: str, name: str) -> Path:
+    """A page with three answered comments and one ignored one (someone's e-mail in it)."""
+    from tests.graph_export import node, write_page
+
+    comments = [
+        node(f"{page_id}_c{i}", f"2017-01-1{i} 10:00", f"u{i}", f"Fråga {i}? mejla a{i}@x.se",
+             [node(f"{page_id}_r{i}", f"2017-01-1{i} 10:{10 * i:02d}", page_id, "Svar")]
+             if i < 4 else [])
+        for i in range(1, 5)
+    ]  # fmt: skip
+    write_page(root, page_id, name, [[node(f"{page_id}_p", "2017-01-10 09:00", page_id, "Nytt",
+                                           comments)]])  # fmt: skip
+    return root
+
+
+def contributor(tmp_path: Path, name: str, page_id: str, agency: str) -> Path:
+    d = tmp_path / name
+    d.mkdir()
+    (d / "registry.csv").write_text(f"page_id,agency,sector\n{page_id},{agency},Skatt\n")
+    ingest_graph_api(d, [one_page_export(tmp_path / f"{name}-export", page_id, agency)],
+                     as_of=AS_OF)  # fmt: skip
+    return d
+
+
+def test_publish_and_rank_the_union_of_two_contributors(s3, tmp_path, capsys):
+    a = contributor(tmp_path, "a", "501", "Verket A")
+    b = contributor(tmp_path, "b", "502", "Verket B")
+    assert main(["publish", "--data-dir", str(a), "--to", f"s3://{BUCKET}/bench/a"]) == 0
+    assert "published 1 snapshot(s)" in capsys.readouterr().out
+    assert main(["publish", "--data-dir", str(b), "--to", f"s3://{BUCKET}/bench/b",
+                 "--no-texts"]) == 0  # fmt: skip
+    assert main(["publish", "--data-dir", str(a), "--to", f"s3://{BUCKET}/bench/a"]) == 0
+    assert "published 0 snapshot(s) to s3://svarstid-test/bench/a (1 already there)" in (
+        capsys.readouterr().out
+    )
+    # only the snapshot files and the registry left the machines: no key, lock or quarantine
+    for key in keys(s3):
+        assert key.endswith((".parquet", "manifest.json", "registry.csv")), key
+    salts = [(d / ".salt").read_text().strip() for d in (a, b)]
+    for key in keys(s3):
+        body = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+        assert not any(s.encode() in body for s in salts)
+
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "contributors.toml").write_text(
+        '[[contributor]]\nname = "a"\nlocation = "s3://svarstid-test/bench/a"\n'
+        '[[contributor]]\nname = "b"\nlocation = "s3://svarstid-test/bench/b"\n'
+    )
+    ds = Dataset(hub)
+    rows = {
+        r["page_id"]: r for r in metrics.rank(ds, metrics.Filters(min_items=1)).to_dict("records")
+    }
+    assert set(rows) == {"501", "502"}
+    assert rows["501"]["inbound"] == rows["502"]["inbound"] == 4
+    assert rows["501"]["agency"] == "Verket A"  # each contributor's registry for its pages
+    assert {c["page_id"]: c["contributor"] for c in ds.contributions} == {"501": "a", "502": "b"}
+    # b published without texts: its messages are gone, its figures are not
+    import pyarrow.parquet as pq
+
+    cached = next(iter((storage.cache_folder(f"s3://{BUCKET}/bench/b") / "snapshots").iterdir()))
+    assert pq.read_table(cached / "posts.parquet")["message"].null_count == 5
+    assert json.loads((cached / "manifest.json").read_text())["texts"] is False
+    # the masked texts of a were published masked
+    cached = next(iter((storage.cache_folder(f"s3://{BUCKET}/bench/a") / "snapshots").iterdir()))
+    texts = " ".join(filter(None, pq.read_table(cached / "posts.parquet")["message"].to_pylist()))
+    assert "@x.se" not in texts and "[e-post]" in texts
+
+
+def test_the_same_page_from_two_contributors_is_an_error(s3, tmp_path, capsys):
+    a = contributor(tmp_path, "a", "501", "Verket A")
+    b = contributor(tmp_path, "b", "501", "Verket A")
+    publish(a, f"s3://{BUCKET}/bench/a")
+    publish(b, f"s3://{BUCKET}/bench/b")
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "contributors.toml").write_text(
+        '[[contributor]]\nname = "a"\nlocation = "s3://svarstid-test/bench/a"\n'
+        '[[contributor]]\nname = "b"\nlocation = "s3://svarstid-test/bench/b"\n'
+    )
+    assert main(["rank", "--data-dir", str(hub)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "page 501 is in the snapshots of both 'a' and 'b'" in err
+
+
+def test_a_shared_registry_from_the_bucket(s3, tmp_path):
+    a = contributor(tmp_path, "a", "501", "Verket A")
+    publish(a, f"s3://{BUCKET}/bench/a")
+    put_registry(s3, "bench/shared", "page_id,agency,sector\n501,Delade verket,Delad\n")
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "contributors.toml").write_text(
+        'registry = "s3://svarstid-test/bench/shared"\n'
+        '[[contributor]]\nname = "a"\nlocation = "s3://svarstid-test/bench/a"\n'
+    )
+    pages = Dataset(hub).pages
+    assert pages.set_index("page_id").loc["501", "agency"] == "Delade verket"
+
+
+def test_compact_on_s3_keeps_the_numbers_and_republishes(s3, tmp_path, study_export):
+    uri = f"s3://{BUCKET}/agency"
+    put_registry(s3, "agency")
+    for day in (29, 30, 31):
+        ingest_graph_api(uri, [study_export], as_of=AS_OF.replace(day=day))
+    before = Dataset(uri)
+    want, merged = ranked(before), [s.snapshot_id for s in before.snapshots]
+    assert main(["compact", "--data-dir", uri]) == 0
+    after = Dataset(uri)
+    assert ranked(after) == want
+    assert [s.snapshot_id for s in after.snapshots] == [after.latest.snapshot_id]
+    assert after.latest.merged_from == tuple(merged)
+    assert not any(m in k for m in merged for k in keys(s3))
+    with pytest.raises(DataDirError, match="was merged into"):
+        Dataset(uri, snapshot=merged[0])
+
+
+def test_publish_after_a_local_compaction_replaces_the_merged(s3, study_data, study_export):
+    from analysis.snapshot.compact import compact
+
+    to = f"s3://{BUCKET}/bench/study"
+    ingest_graph_api(study_data, [study_export], as_of=AS_OF.replace(day=30))
+    assert len(publish(study_data, to).uploaded) == 2
+    compact(study_data)
+    report = publish(study_data, to)
+    assert len(report.uploaded) == 1 and len(report.removed) == 2
+    assert storage.committed_ids(to) == report.uploaded
