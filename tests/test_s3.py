@@ -381,3 +381,61 @@ def test_publish_after_a_local_compaction_replaces_the_merged(s3, study_data, st
     report = publish(study_data, to)
     assert len(report.uploaded) == 1 and len(report.removed) == 2
     assert storage.committed_ids(to) == report.uploaded
+
+
+# -- the dashboard ---------------------------------------------------------------------------------
+
+
+def test_dashboard_reads_a_bucket_and_shows_new_snapshots(s3, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP_AS_OF, APP_REGISTRY, build_app_export
+    from ui import data
+
+    uri = f"s3://{BUCKET}/hosted"
+    put_registry(s3, "hosted", APP_REGISTRY)
+    export = build_app_export(tmp_path / "export")
+    first = ingest_graph_api(uri, [export], as_of=APP_AS_OF).snapshot.snapshot_id
+    monkeypatch.setenv("SVARSTID_DATA_DIR", uri)
+    data._synced.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert not at.error
+    text = " ".join(c.value for c in at.caption)
+    assert first in text and not any("demo" in w.value.lower() for w in at.warning)
+    at.switch_page("views/methodology.py").run()
+    assert not at.exception
+    assert "Försäkringskassan" in at.dataframe[1].value["page"].tolist()
+
+    second = ingest_graph_api(uri, [export], as_of=APP_AS_OF.replace(day=2)).snapshot.snapshot_id
+    at.switch_page("views/rankings.py").run()
+    assert second not in " ".join(c.value for c in at.caption)  # until the refresh interval
+    data._synced.clear()  # the interval has passed
+    at.run()
+    assert second in " ".join(c.value for c in at.caption)
+
+
+def test_dashboard_methodology_names_the_contributors(s3, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from ui import data
+
+    for name, page in (("a", "501"), ("b", "502")):
+        publish(contributor(tmp_path, name, page, f"Verket {name}"), f"s3://{BUCKET}/bench/{name}")
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "contributors.toml").write_text(
+        '[[contributor]]\nname = "a"\nlocation = "s3://svarstid-test/bench/a"\n'
+        '[[contributor]]\nname = "b"\nlocation = "s3://svarstid-test/bench/b"\n'
+    )
+    monkeypatch.setenv("SVARSTID_DATA_DIR", str(hub))
+    data._contributors_synced.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception and not at.error
+    at.switch_page("views/methodology.py").run()
+    assert not at.exception
+    frame = at.dataframe[1].value
+    assert dict(zip(frame["page"], frame["contributor"], strict=True)) == {
+        "Verket a": "a",
+        "Verket b": "b",
+    }
