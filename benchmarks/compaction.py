@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"`python -m benchmarks.compaction --items {opts.items} --snapshots {opts.snapshots} "
         f"--repeats {opts.repeats}`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-        f"{platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}.",
+        f"{platform.machine()}, {os.cpu_count()} cores (shared), "
+        f"Python {platform.python_version()}.",
         "",
         f"{opts.items:,} demo items cut into {opts.snapshots:,} hourly snapshots, each with its "
         f"hour's items and the previous hour's again ({rows:,} item rows stored, "
