@@ -429,7 +429,10 @@ def sync(uri: object) -> Path:
     (local / _USED).touch()
     _evict(root, keep=local, need=need, limit=limit)
     for p in snaps.iterdir():
-        if p.name not in found.committed:  # merged by compact, or a download cut short
+        if p.name.startswith(".tmp-"):  # a download cut short (or one running in another thread)
+            if time.time() - p.stat().st_mtime > LEFTOVER_GRACE_SECONDS:
+                shutil.rmtree(p, ignore_errors=True)
+        elif p.name not in found.committed:  # merged by compact, or uncommitted in the store
             shutil.rmtree(p, ignore_errors=True)
     for snapshot_id, files in found.committed.items():
         final = snaps / snapshot_id

@@ -439,3 +439,51 @@ def test_dashboard_methodology_names_the_contributors(s3, tmp_path, monkeypatch)
         "Verket a": "a",
         "Verket b": "b",
     }
+
+
+def test_the_cache_is_bounded(s3, study_export, monkeypatch):
+    uri = f"s3://{BUCKET}/agency"
+    ingest_graph_api(uri, [study_export], as_of=AS_OF)
+    other = f"s3://{BUCKET}/other"
+    ingest_graph_api(other, [study_export], as_of=AS_OF)
+    Dataset(other)
+    assert storage.cache_folder(other).is_dir()
+    size = sum(f.stat().st_size for f in storage.cache_folder(other).rglob("*") if f.is_file())
+    # room for one location only: syncing the first evicts the least recently used other
+    monkeypatch.setenv("SVARSTID_CACHE_GB", str(size * 1.5 / 1e9))
+    Dataset(uri)
+    assert not storage.cache_folder(other).exists()
+    monkeypatch.setenv("SVARSTID_CACHE_GB", str(size / 10 / 1e9))
+    with pytest.raises(DataDirError, match="more than the local cache may hold"):
+        Dataset(uri)
+
+
+def test_an_interrupted_download_is_not_read(s3, study_export):
+    uri = f"s3://{BUCKET}/agency"
+    ingest_graph_api(uri, [study_export], as_of=AS_OF)
+    cache = storage.cache_folder(uri) / "snapshots"
+    cache.mkdir(parents=True)
+    (cache / ".tmp-20170131T120000Z_20170131T120000Z_abcdef-123456").mkdir()
+    ds = Dataset(uri)
+    assert len(ds.snapshots) == 1 and not ds.is_empty
+
+
+def test_dashboard_says_a_pinned_snapshot_was_merged(s3, study_export, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from ui import data
+
+    uri = f"s3://{BUCKET}/agency"
+    put_registry(s3, "agency")
+    first = ingest_graph_api(uri, [study_export], as_of=AS_OF.replace(day=30)).snapshot
+    ingest_graph_api(uri, [study_export], as_of=AS_OF)
+    main(["compact", "--data-dir", uri])
+    monkeypatch.setenv("SVARSTID_DATA_DIR", uri)
+    data._synced.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["snapshot"] = first.snapshot_id
+    at.run()
+    assert not at.exception
+    assert any(first.snapshot_id in w.value and "slagits ihop" in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
