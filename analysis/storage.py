@@ -55,6 +55,7 @@ LEFTOVER_GRACE_SECONDS = 3600  # an upload older than this without its manifest 
 LOCK_STALE_SECONDS = 6 * 3600  # a writer that holds the lock longer than this was killed
 _LOCK = ".lock"
 _REGISTRY = "registry.csv"
+_SMALL_FILES = (_REGISTRY, "contributors.toml")  # mirrored into the cache at each sync
 _USED = ".used"  # touched at each sync: the cache's least-recently-used order
 
 
@@ -457,15 +458,15 @@ def sync(uri: object) -> Path:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    registry = local / _REGISTRY
-    if found.registry is None:
-        registry.unlink(missing_ok=True)
-    else:
-        data = _read(loc, loc.path(_REGISTRY)) or b""
-        if not registry.exists() or registry.read_bytes() != data:
-            tmp = registry.with_name(f".registry.tmp-{secrets.token_hex(3)}")
+    for name in _SMALL_FILES:  # the registry, and the contributors of a hub in the bucket
+        data = _read(loc, loc.path(name))
+        target = local / name
+        if data is None:
+            target.unlink(missing_ok=True)
+        elif not target.exists() or target.read_bytes() != data:
+            tmp = target.with_name(f".{name}.tmp-{secrets.token_hex(3)}")
             tmp.write_bytes(data)
-            os.replace(tmp, registry)
+            os.replace(tmp, target)
     return local
 
 

@@ -487,3 +487,28 @@ def test_dashboard_says_a_pinned_snapshot_was_merged(s3, study_export, monkeypat
     assert any(first.snapshot_id in w.value and "slagits ihop" in w.value for w in at.warning), [
         w.value for w in at.warning
     ]
+
+
+def test_a_hub_in_the_bucket_names_its_contributors(s3, tmp_path):
+    for name, page in (("a", "501"), ("b", "502")):
+        publish(contributor(tmp_path, name, page, f"Verket {name}"), f"s3://{BUCKET}/bench/{name}")
+    s3.put_object(
+        Bucket=BUCKET,
+        Key="bench/hub/contributors.toml",
+        Body=b'[[contributor]]\nname = "a"\nlocation = "s3://svarstid-test/bench/a"\n'
+        b'[[contributor]]\nname = "b"\nlocation = "s3://svarstid-test/bench/b"\n',
+    )
+    ds = Dataset(f"s3://{BUCKET}/bench/hub")
+    assert {c["contributor"] for c in ds.contributions} == {"a", "b"}
+    assert len(ranked(ds)) == 2
+
+
+def test_the_lock_without_conditional_puts(s3, study_export, monkeypatch):
+    """Where the store (or a missing boto3) cannot put conditionally: check, write, read back."""
+    monkeypatch.setattr(storage, "_conditional_put", lambda loc, path, data: None)
+    uri = f"s3://{BUCKET}/agency"
+    with storage.write_lock(storage.location(uri)):
+        with pytest.raises(BusyError):
+            ingest_graph_api(uri, [study_export], as_of=AS_OF)
+    ingest_graph_api(uri, [study_export], as_of=AS_OF)
+    assert "agency/.lock" not in keys(s3)

@@ -172,9 +172,10 @@ class Dataset:
             who = by_file[filename]
             if owner.setdefault(page_id, who) != who:
                 self.con.close()
+                first, second = sorted((owner[page_id], who))
                 raise DataDirError(
                     f"{self.data_dir / federation.CONTRIBUTORS_FILE}: page {page_id} is in the "
-                    f"snapshots of both {owner[page_id]!r} and {who!r}; a page belongs to one "
+                    f"snapshots of both {first!r} and {second!r}; a page belongs to one "
                     "contributor (stop publishing it from one, or drop that contributor)"
                 )
 
