@@ -44,6 +44,7 @@ from analysis.datafolder import (
 )
 from analysis.read import sql
 from analysis.snapshot import writer
+from analysis.snapshot.facts import MEMORY_LIMIT
 from analysis.snapshot.text import MAX_MESSAGE_CHARS
 
 _SQL = (Path(__file__).parent / "compact.sql").read_text(encoding="utf-8")
@@ -76,7 +77,9 @@ def _new_id(last: str, now: datetime) -> str:
 def _merge(paths: list[Path], out: Path, snapshot_id: str, now: datetime) -> dict:
     """Write the merged tables of `paths` into the folder `out` and return its manifest."""
     manifests = [read_manifest(p) for p in paths]
-    con = duckdb.connect()
+    spill = out / ".spill"
+    # bounded like the writer's facts: DuckDB spills the dedupe and the sort beyond the limit
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
     try:
         con.execute("set TimeZone = 'UTC'")
         con.execute(sql.load("stg_latest"))
@@ -111,6 +114,7 @@ def _merge(paths: list[Path], out: Path, snapshot_id: str, now: datetime) -> dic
         ).fetchone()[0]
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     sources = sorted({str(m.get("source", "unknown")) for m in manifests})
     other_anomalies: dict[str, int] = {}
     for m in manifests:
