@@ -278,8 +278,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_compact(args: argparse.Namespace) -> int:
+    from analysis.compact import compact
     from analysis.datafolder import data_location
-    from analysis.snapshot.compact import compact
 
     report = compact(data_location(args.data_dir))
     if report.snapshot_id is None:

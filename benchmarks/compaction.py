@@ -26,10 +26,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from analysis.compact import compact
 from analysis.datafolder import MANIFEST, TABLES, list_snapshots, registry_path
 from analysis.read import metrics
 from analysis.read.dataset import Dataset
-from analysis.snapshot.compact import compact
 from analysis.sources import demo
 from benchmarks.measure import interleaved, timed
 

@@ -11,12 +11,12 @@ import pytest
 
 from analysis import settings
 from analysis.cli import main
+from analysis.compact import compact
 from analysis.datafolder import list_snapshots, quarantine_path
 from analysis.errors import DataDirError
 from analysis.ingest import ingest_graph_api
 from analysis.read import metrics, profile
 from analysis.read.dataset import Dataset
-from analysis.snapshot.compact import compact
 from tests.conftest import APP_AS_OF, APP_REGISTRY, AS_OF, REGISTRY, build_app_export
 
 MARTS = (
@@ -123,7 +123,7 @@ def test_quarantine_files_follow_the_merged_snapshot(many):
 
 
 def test_a_failed_compaction_leaves_the_snapshots(many, monkeypatch):
-    from analysis.snapshot import compact as module
+    from analysis import compact as module
 
     before = [p.name for p in list_snapshots(many)]
 

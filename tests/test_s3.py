@@ -372,7 +372,7 @@ def test_compact_on_s3_keeps_the_numbers_and_republishes(s3, tmp_path, study_exp
 
 
 def test_publish_after_a_local_compaction_replaces_the_merged(s3, study_data, study_export):
-    from analysis.snapshot.compact import compact
+    from analysis.compact import compact
 
     to = f"s3://{BUCKET}/bench/study"
     ingest_graph_api(study_data, [study_export], as_of=AS_OF.replace(day=30))

@@ -1,5 +1,8 @@
 """Compaction: many committed snapshots merged into one that gives exactly the same numbers.
 
+Between the two halves, like `ingest.py`: it reads snapshots with the read side's `stg_latest`
+and writes one with the snapshot writer's Parquet settings.
+
 An hourly refresh makes ~9,000 snapshots a year; every query reads each table through
 `stg_latest` (each row from its latest snapshot). The merged snapshot holds exactly those rows —
 `stg_latest` of each table over the merged snapshots, as stored — so a query over it reads the
