@@ -512,3 +512,34 @@ def test_the_lock_without_conditional_puts(s3, study_export, monkeypatch):
             ingest_graph_api(uri, [study_export], as_of=AS_OF)
     ingest_graph_api(uri, [study_export], as_of=AS_OF)
     assert "agency/.lock" not in keys(s3)
+
+
+def test_a_compaction_killed_while_removing_keeps_the_numbers(s3, study_export, monkeypatch):
+    """Killed after the merged snapshot is committed, while the merged ones are removed: readers
+    see the new one and some old ones, with the same numbers; the next compact finishes."""
+    from analysis import compact as module
+
+    uri = f"s3://{BUCKET}/agency"
+    put_registry(s3, "agency")
+    for day in (29, 30, 31):
+        ingest_graph_api(uri, [study_export], as_of=AS_OF.replace(day=day))
+    want = ranked(Dataset(uri))
+    real, removed = storage.remove_snapshot, []
+
+    def dying(loc, snapshot_id):
+        if removed:
+            raise KeyboardInterrupt  # the process is stopped here
+        removed.append(snapshot_id)
+        real(loc, snapshot_id)
+
+    monkeypatch.setattr(module.storage, "remove_snapshot", dying)
+    with pytest.raises(KeyboardInterrupt):
+        module.compact(uri)
+    monkeypatch.setattr(module.storage, "remove_snapshot", real)
+    halfway = Dataset(uri)
+    assert len(halfway.snapshots) == 3  # the merged one and two of the three it replaces
+    assert ranked(halfway) == want
+    assert "agency/.lock" not in keys(s3)  # released on the way out
+    module.compact(uri)
+    done = Dataset(uri)
+    assert len(done.snapshots) == 1 and ranked(done) == want
