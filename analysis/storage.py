@@ -52,7 +52,8 @@ DEFAULT_CACHE_GB = 2.0
 SALT_FILE_VARIABLE = "SVARSTID_SALT_FILE"
 KEY_DIR_VARIABLE = "SVARSTID_KEY_DIR"
 LEFTOVER_GRACE_SECONDS = 3600  # an upload older than this without its manifest was interrupted
-LOCK_STALE_SECONDS = 6 * 3600  # a writer that holds the lock longer than this was killed
+LOCK_STALE_SECONDS = 3600  # a writer that holds the lock longer than this was killed
+_held: dict[str, bytes] = {}  # the lock bodies this process holds, by location
 _LOCK = ".lock"
 _REGISTRY = "registry.csv"
 _SMALL_FILES = (_REGISTRY, "contributors.toml")  # mirrored into the cache at each sync
@@ -275,16 +276,20 @@ def write_lock(loc: Location) -> Iterator[None]:
         except (ValueError, AttributeError):
             since = 0.0
         if held is not None and time.time() - since < LOCK_STALE_SECONDS:
+            age = (time.time() - since) / 60
             raise BusyError(
                 f"{loc.uri}: another writer holds this data folder's lock "
-                f"({loc.uri}/{_LOCK}); try again when it ends"
+                f"({loc.uri}/{_LOCK}, taken {age:.0f} min ago); try again when it ends "
+                f"(a lock older than {LOCK_STALE_SECONDS // 60} min is taken over)"
             )
         loc.fs.delete_file(path)  # stale: its writer was killed
     else:
         raise BusyError(f"{loc.uri}: could not take the write lock; try again")
+    _held[loc.uri] = body
     try:
         yield
     finally:
+        _held.pop(loc.uri, None)
         try:
             if _read(loc, path) == body:
                 loc.fs.delete_file(path)
@@ -326,10 +331,31 @@ def upload_snapshot(
         for name, path in files.items():
             fs.copy_files(str(path), loc.snapshot(snapshot_id, name), destination_filesystem=loc.fs)
         body = manifest if manifest is not None else (local / MANIFEST).read_bytes()
+        _check_before_commit(loc, snapshot_id, list(files))
         _put(loc, loc.snapshot(snapshot_id, MANIFEST), body)
     except OSError as exc:
         raise _error(loc, f"cannot upload snapshot {snapshot_id}", exc) from None
     return snapshot_id
+
+
+def _check_before_commit(loc: Location, snapshot_id: str, names: list[str]) -> None:
+    """Refuse to commit when this writer's lock was taken over (it ran past
+    LOCK_STALE_SECONDS, so another writer may have removed its files as leftovers) or a table
+    is missing: a manifest must never name files that are not there."""
+    from pyarrow import fs
+
+    body = _held.get(loc.uri)
+    if body is not None and _read(loc, loc.path(_LOCK)) != body:
+        raise BusyError(
+            f"{loc.uri}: this writer's lock was taken over (it held it longer than "
+            f"{LOCK_STALE_SECONDS // 60} min); snapshot {snapshot_id} was not committed"
+        )
+    for name in names:
+        if loc.fs.get_file_info(loc.snapshot(snapshot_id, name)).type != fs.FileType.File:
+            raise DataDirError(
+                f"{loc.uri}: {name} of snapshot {snapshot_id} vanished during the upload; "
+                "not committed"
+            )
 
 
 def upload_registry(local_registry: Path, loc: Location) -> None:

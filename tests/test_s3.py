@@ -543,3 +543,15 @@ def test_a_compaction_killed_while_removing_keeps_the_numbers(s3, study_export, 
     module.compact(uri)
     done = Dataset(uri)
     assert len(done.snapshots) == 1 and ranked(done) == want
+
+
+def test_a_writer_whose_lock_was_taken_over_commits_nothing(s3, study_data):
+    uri = f"s3://{BUCKET}/agency"
+    loc = storage.location(uri)
+    snap = next((study_data / "snapshots").iterdir())
+    with storage.write_lock(loc):
+        # another writer took the lock as stale meanwhile
+        s3.put_object(Bucket=BUCKET, Key="agency/.lock", Body=b'{"holder": "other", "since": 1}')
+        with pytest.raises(BusyError, match="was not committed"):
+            storage.upload_snapshot(snap, loc)
+    assert storage.committed_ids(uri) == []
