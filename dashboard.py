@@ -66,6 +66,9 @@ except SvarstidError:
 
 if ds.is_demo:
     st.warning(t("demo_banner", lang), icon=":material/science:")
+asked = st.query_params.get("snapshot")
+if asked and not pinned and (into := data.merged_into(ds, asked)):
+    notices.warning(t("snapshot_merged", lang, snapshot=asked, into=into))
 
 
 def data_box() -> None:

@@ -124,12 +124,28 @@ def _all_options(parser: argparse.ArgumentParser) -> set[str]:
     return found
 
 
+def _location(value: str) -> Path | str:
+    """A data folder: a local path, or `s3://bucket/prefix` (kept as text)."""
+    from analysis.datafolder import data_location
+
+    return data_location(value)
+
+
+def _s3(value: str) -> str:
+    from analysis.datafolder import data_location
+
+    where = data_location(value)
+    if isinstance(where, Path):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an s3://bucket/prefix location")
+    return where
+
+
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data-dir",
-        type=Path,
+        type=_location,
         default=None,
-        help="data folder (default: $SVARSTID_DATA_DIR or data/)",
+        help="data folder or s3://bucket/prefix (default: $SVARSTID_DATA_DIR or data/)",
     )
 
 
@@ -256,6 +272,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("snapshots", help="list snapshots with their coverage")
     _data_dir_arg(s)
 
+    pub = sub.add_parser("publish", help="push committed snapshots to a shared bucket")
+    _data_dir_arg(pub)
+    pub.add_argument("--to", type=_s3, required=True, help="s3://bucket/prefix/<contributor>")
+    pub.add_argument(
+        "--no-texts",
+        action="store_true",
+        help="leave the masked message texts out (only the figures' inputs)",
+    )
+
+    cmp_ = sub.add_parser("compact", help="merge the committed snapshots into one")
+    _data_dir_arg(cmp_)
+
     doc = sub.add_parser("docs", help="regenerate docs/methodology.md from the code")
     doc.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     return parser
@@ -297,10 +325,10 @@ def _progress(done: int, total: int, result) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis.datafolder import default_data_dir
+    from analysis.datafolder import data_location
     from analysis.ingest import ingest_graph_api
 
-    data_dir = args.data_dir or default_data_dir()
+    data_dir = data_location(args.data_dir)
     if args.source == "table":
         from analysis.ingest import ingest_table
 
@@ -347,11 +375,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_registry(args: argparse.Namespace) -> int:
     """`registry init`: registry.csv for the pages in the data, every default written out."""
     from analysis import registry
-    from analysis.datafolder import default_data_dir, registry_path
+    from analysis.datafolder import data_location, registry_path
     from analysis.errors import DataDirError
     from analysis.read.dataset import PAGE_DIM_COLUMNS, Dataset
 
-    data_dir = args.data_dir or default_data_dir()
+    data_dir = data_location(args.data_dir)
+    if isinstance(data_dir, str):
+        raise DataDirError(
+            f"{data_dir}: write the registry in a local data folder; publish uploads it"
+        )
     path = registry_path(data_dir)
     if path.exists() and not args.force:
         raise DataDirError(
@@ -437,7 +469,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rank_folder(data_dir: Path | None, snapshot: str | None) -> Path | None:
+def _rank_folder(data_dir: Path | str | None, snapshot: str | None) -> Path | str | None:
     """The folder `rank` reads: the data folder; with no `--data-dir` and no snapshot in the
     default one, the demo the dashboard shows instead (ui/data.py: `<data folder>/demo/`, or
     the temporary folder's when the data folder is read-only), generated as it does if missing."""
@@ -445,12 +477,12 @@ def _rank_folder(data_dir: Path | None, snapshot: str | None) -> Path | None:
     import os
     import tempfile
 
-    from analysis.datafolder import default_data_dir, demo_dir, demo_lock_path, list_snapshots
+    from analysis.datafolder import data_location, demo_dir, demo_lock_path, list_snapshots
 
     if data_dir is not None or snapshot is not None:
         return data_dir
-    base = default_data_dir()
-    if list_snapshots(base) or not base.is_dir():
+    base = data_location()
+    if isinstance(base, str) or list_snapshots(base) or not base.is_dir():
         return base
     parent = base if os.access(base, os.W_OK) else Path(tempfile.gettempdir()) / "svarstid"
     folder = demo_dir(parent)
@@ -513,10 +545,12 @@ def _json_value(value):
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from analysis.datafolder import default_data_dir
+    from analysis.datafolder import data_location
     from analysis.sources import demo
 
-    data_dir = args.data_dir or default_data_dir()
+    data_dir = data_location(args.data_dir)
+    if isinstance(data_dir, str):
+        raise SvarstidError(f"{data_dir}: write the demo into a local folder, then publish it")
     info = demo.write_demo(data_dir, items=args.items, seed=args.seed)
     c = info.manifest["counts"]
     print(
@@ -536,6 +570,34 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
         print(
             f"{s.snapshot_id}  as of {s.as_of:%Y-%m-%d %H:%M}Z  {s.source:10}  "
             f"{s.counts.get('inbound_items', 0):>10,} inbound items"
+        )
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from analysis.datafolder import data_location
+    from analysis.publish import publish
+
+    report = publish(data_location(args.data_dir), args.to, texts=not args.no_texts)
+    print(
+        f"published {len(report.uploaded)} snapshot(s) to {report.target} "
+        f"({len(report.skipped)} already there"
+        + (f", {len(report.removed)} merged ones removed" if report.removed else "")
+        + (", without message texts)" if args.no_texts else ")")
+    )
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    from analysis.compact import compact
+    from analysis.datafolder import data_location
+
+    report = compact(data_location(args.data_dir))
+    if report.snapshot_id is None:
+        print(f"{report.location}: nothing to compact (fewer than two snapshots)")
+    else:
+        print(
+            f"merged {len(report.merged)} snapshots into {report.snapshot_id} in {report.location}"
         )
     return 0
 
@@ -562,6 +624,8 @@ COMMANDS = {
     "registry": cmd_registry,
     "demo": cmd_demo,
     "snapshots": cmd_snapshots,
+    "publish": cmd_publish,
+    "compact": cmd_compact,
     "docs": cmd_docs,
 }
 

@@ -1,8 +1,9 @@
 """The data folder's layout: every path Svarstid reads or writes in it is named here, once.
 
 ```
-<data folder>/                    $SVARSTID_DATA_DIR, else data/
+<data folder>/                    $SVARSTID_DATA_DIR, else data/ (or s3://bucket/prefix)
   registry.csv                    the hand-edited page registry
+  contributors.toml               other data folders whose snapshots are read too (optional)
   .salt                           the pseudonymisation key (secret; never committed or uploaded)
   .lock                           held while a snapshot is written
   snapshots/<id>/                 one immutable snapshot: manifest.json and TABLES as Parquet
@@ -44,6 +45,16 @@ _DEMO_LOCK = ".demo.lock"
 def default_data_dir() -> Path:
     """`$SVARSTID_DATA_DIR`, else `data/`."""
     return Path(os.environ.get(DATA_DIR_VARIABLE) or DEFAULT_DATA_DIR)
+
+
+def data_location(data_dir: object = None) -> Path | str:
+    """A data folder as given (`--data-dir`, else `default_data_dir()`): a local `Path`, or an
+    `s3://bucket/prefix` string for object storage (see analysis/storage.py)."""
+    value = default_data_dir() if data_dir is None else data_dir
+    text = str(value)
+    if text.startswith("s3:/"):
+        return "s3://" + text[len("s3:/") :].lstrip("/").rstrip("/")
+    return Path(value)
 
 
 def snapshots_dir(data_dir: Path) -> Path:

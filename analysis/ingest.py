@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from analysis import storage
 from analysis.datafolder import quarantine_path
 from analysis.errors import InputError
 from analysis.snapshot.writer import SnapshotInfo, write_snapshot_batches
@@ -62,7 +63,7 @@ def ingest_graph_api(
     if result.rejected:
         rejected = "\n".join(quarantine.lines(result.rejected)) + "\n"
     info = write_snapshot_batches(
-        Path(data_dir),
+        data_dir if storage.is_remote(data_dir) else Path(data_dir),
         pages,
         posts,
         replies,
@@ -77,7 +78,9 @@ def ingest_graph_api(
         quarantine=rejected,
         now=now,
     )
-    quarantine_file = quarantine_path(data_dir, info.snapshot_id) if rejected else None
+    # in object storage the quarantine stays in the writer's local work folder
+    local = storage.key_dir(data_dir) if storage.is_remote(data_dir) else data_dir
+    quarantine_file = quarantine_path(local, info.snapshot_id) if rejected else None
     return IngestReport(
         info, result.counts, result.anomalies, len(result.rejected), quarantine_file
     )

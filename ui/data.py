@@ -8,6 +8,10 @@
   snapshot shows up without a restart.
 - Query results are cached data keyed on the data version and the filter values, with a bound
   on entries and age so memory stays bounded on a busy host.
+- A data folder in object storage (`SVARSTID_DATA_DIR=s3://bucket/prefix`), and the s3://
+  contributors of a `contributors.toml`, are synced into the local cache at most once every
+  `$SVARSTID_REFRESH_SECONDS` (default 300); between syncs every run reads the local copy, and the
+  first run after one shows the new snapshots without a restart.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analysis import federation, storage
 from analysis.datafolder import (
+    data_location,
     data_version,
-    default_data_dir,
     demo_dir,
     demo_lock_path,
     list_snapshots,
@@ -32,10 +37,43 @@ from analysis.read.dataset import Dataset
 
 RESULT_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
 DATASET_KEY = "_svarstid_dataset"
+REFRESH_VARIABLE = "SVARSTID_REFRESH_SECONDS"
+REFRESH_SECONDS = float(os.environ.get(REFRESH_VARIABLE) or 300)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+def _synced(uri: str) -> str:
+    """The local copy of a store location, synced at most once per refresh interval."""
+    return str(storage.sync(uri))
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+def _contributors_synced(path: str) -> bool:
+    federation.sync_all(Path(path))
+    return True
+
+
+def _has_data(path: Path) -> bool:
+    return bool(list_snapshots(path)) or federation.contributors_path(path).is_file()
 
 
 def snapshot_ids(path: Path) -> list[str]:
-    return [p.name for p in list_snapshots(path)]
+    """The snapshots a link may pin: the folder's own and its contributors' (as synced)."""
+    ids = [p.name for p in list_snapshots(path)]
+    fed = (
+        federation.load(path, sync=False) if federation.contributors_path(path).is_file() else None
+    )
+    for c in fed.contributors[1:] if fed else []:
+        ids += [p.name for p in list_snapshots(c.folder)]
+    return sorted(ids)
+
+
+def merged_into(ds: Dataset, snapshot_id: str) -> str | None:
+    """The snapshot `compact` merged `snapshot_id` into, if it did."""
+    for s in ds.snapshots:
+        if snapshot_id in s.merged_from:
+            return s.snapshot_id
+    return None
 
 
 def _writable(path: Path) -> bool:
@@ -52,14 +90,19 @@ def source(spinner_text: str) -> Path:
         st.secrets.load_if_toml_exists()
     except Exception:  # a broken secrets file must not stop the dashboard
         pass
-    base = default_data_dir()
-    if list_snapshots(base):
+    where = data_location()
+    base = Path(_synced(where)) if storage.is_remote(where) else where
+    if federation.contributors_path(base).is_file():
+        _contributors_synced(str(base))
+    if _has_data(base):
         return base
-    parent = base if _writable(base) else Path(tempfile.gettempdir()) / "svarstid"
+    writable = not storage.is_remote(where) and _writable(base)
+    parent = base if writable else Path(tempfile.gettempdir()) / "svarstid"
     demo_folder = demo_dir(parent)
     if list_snapshots(demo_folder):
         return demo_folder
     from analysis.sources import demo  # numpy and the generator load only when a demo is made
+
     parent.mkdir(parents=True, exist_ok=True)
     with st.spinner(spinner_text, show_time=True):
         with demo_lock_path(parent).open("a+") as lock:
@@ -76,7 +119,10 @@ def _dataset(path: str, snapshot: str | None, version: str) -> Dataset:
 
 def dataset(path: Path, snapshot: str | None) -> Dataset:
     """The Dataset for this data version (cached), remembered for this run's page."""
-    ds = _dataset(str(path), snapshot, data_version(path, snapshot))
+    version = data_version(path, snapshot)
+    if federation.contributors_path(path).is_file():
+        version += "|" + federation.version(path)
+    ds = _dataset(str(path), snapshot, version)
     st.session_state[DATASET_KEY] = ds
     return ds
 

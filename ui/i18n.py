@@ -54,6 +54,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "param_id": ("Sida eller myndighet", "Page or agency"),
     "param_ids": ("Sidor eller myndigheter att jämföra", "Pages or agencies to compare"),
+    "snapshot_merged": (
+        "Ögonblicksbilden {snapshot} har slagits ihop med andra till {into} och finns inte längre "
+        "för sig; den senaste datan visas. Samma poster finns i {into}.",
+        "Snapshot {snapshot} was merged with others into {into} and no longer exists on its own; "
+        "showing the latest data. The same items are in {into}.",
+    ),
     "bad_param": (
         "Länkens värde för {name} gick inte att använda; standardvärdet visas i stället.",
         "The link's value for {name} could not be used; showing the default instead.",
@@ -305,6 +311,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_snapshot": ("Ögonblicksbild", "Snapshot"),
     "col_source": ("Källa", "Source"),
     "col_as_of": ("Per (export)", "As of (export)"),
+    "contributions": ("Vem som bidrar med datan", "Who contributes the data"),
+    "contributions_intro": (
+        "Per sida: vem som publicerade dess data (contributors.toml) och hur färsk den senaste "
+        "ögonblicksbilden är. En sida kommer alltid från en enda bidragsgivare.",
+        "Per page: who published its data (contributors.toml) and how fresh its latest snapshot "
+        "is. A page always comes from a single contributor.",
+    ),
+    "col_contributor": ("Bidragsgivare", "Contributor"),
+    "col_age": ("Ålder", "Age"),
+    "contributor_local": ("denna datamapp", "this data folder"),
     "col_created": ("Inläst", "Ingested"),
     "col_first_item": ("Första inlägg", "First item"),
     "col_last_item": ("Sista inlägg", "Last item"),

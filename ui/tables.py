@@ -264,3 +264,31 @@ def registry(pages: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
         "fans": cc.NumberColumn(t("col_fans", lang), format="%d", width=60),
     }
     return frame, config
+
+
+def contributions(ds, lang: str) -> tuple[pd.DataFrame, dict]:
+    """One row per page: who contributed its data (contributors.toml) and how fresh it is."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "page": c["page_name"],
+            "contributor": t("contributor_local", lang)
+            if c["contributor"] == "local"
+            else c["contributor"],
+            "as_of": format.moment(c["as_of"], lang),
+            "age": format.duration((now - c["as_of"]).total_seconds() / 60, lang),
+            "snapshot": c["snapshot_id"],
+        }
+        for c in ds.contributions
+    ]
+    cc = st.column_config
+    config = {
+        "page": cc.TextColumn(t("col_page", lang), width=220),
+        "contributor": cc.TextColumn(t("col_contributor", lang), width=160),
+        "as_of": cc.TextColumn(t("col_as_of", lang), width=125),
+        "age": cc.TextColumn(t("col_age", lang), width=110),
+        "snapshot": cc.TextColumn(t("col_snapshot", lang), width=300),
+    }
+    return pd.DataFrame(rows, columns=list(config)), config

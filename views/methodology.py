@@ -40,6 +40,11 @@ with st.spinner(t("computing", lang)):
     frame, config = tables.snapshots(ds, data.coverage(ds), lang)
 st.dataframe(frame, column_config=config, hide_index=True)
 
+st.subheader(t("contributions", lang))
+st.caption(t("contributions_intro", lang))
+frame, config = tables.contributions(ds, lang)
+st.dataframe(frame, column_config=config, hide_index=True)
+
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("quality", lang))

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from analysis import registry
+from analysis import federation, registry, storage
 from analysis.datafolder import (
     MANIFEST,
     TABLES,
-    default_data_dir,
+    data_location,
     list_snapshots,
     read_manifest,
     version_of,
@@ -66,23 +66,40 @@ class Snapshot:
     source: str
     counts: dict
     anomalies: dict
+    contributor: str = federation.LOCAL
+    merged_from: tuple[str, ...] = ()  # the snapshots `compact` merged into this one
 
 
 class Dataset:
-    """Everything one query needs: which Parquet files to read and a connection to read them."""
+    """Everything one query needs: which Parquet files to read and a connection to read them.
+
+    `data_dir` may be `s3://bucket/prefix`: its committed snapshots are synced into the local
+    cache first (analysis/storage.py). A `contributors.toml` in the folder adds other
+    contributors' snapshots (analysis/federation.py)."""
 
     def __init__(self, data_dir: Path | str | None = None, snapshot: str | None = None):
-        self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        where = data_location(data_dir)
+        self.location = str(where)
+        self.data_dir = storage.sync(where) if storage.is_remote(where) else Path(where)
         if not self.data_dir.is_dir():
             raise DataDirError(f"{self.data_dir}: no such data folder")
-        paths = list_snapshots(self.data_dir, upto=snapshot)
-        if snapshot is not None and (not paths or paths[-1].name != snapshot):
-            raise DataDirError(f"{self.data_dir}: no snapshot named {snapshot!r}")
+        self.federation = federation.load(self.data_dir)
+        found = [(p, federation.LOCAL) for p in list_snapshots(self.data_dir)]
+        for c in self.federation.contributors[1:] if self.federation else []:
+            found += [(p, c.name) for p in list_snapshots(c.folder)]
+        found.sort(key=lambda pc: pc[0].name)
+        if snapshot is not None and snapshot not in {p.name for p, _ in found}:
+            raise DataDirError(self._missing(snapshot, found))
+        if snapshot is not None:
+            found = [(p, c) for p, c in found if p.name <= snapshot]
+        paths = [p for p, _ in found]
         self.pinned = snapshot
-        self.snapshots = [self._snapshot(p) for p in paths]
-        self.registry = registry.load_registry(self.data_dir)
+        self.snapshots = [self._snapshot(p, c) for p, c in found]
+        self.registry = self._registry()
         self.con = duckdb.connect()
         self._check_footers([p / f"{t}.parquet" for p in paths for t in TABLES])
+        if self.federation is not None:
+            self._check_one_contributor_per_page()
         self.con.execute("set TimeZone = 'UTC'")
         for name in STAGING_MACROS:
             self.con.execute(sql.load(name))
@@ -94,7 +111,7 @@ class Dataset:
             self.con.execute(sql.load(name))
 
     @staticmethod
-    def _snapshot(path: Path) -> Snapshot:
+    def _snapshot(path: Path, contributor: str = federation.LOCAL) -> Snapshot:
         m = read_manifest(path)
         try:
             return Snapshot(
@@ -105,9 +122,83 @@ class Dataset:
                 source=str(m.get("source", "unknown")),
                 counts=dict(m.get("counts", {})),
                 anomalies=dict(m.get("anomalies", {})),
+                contributor=contributor,
+                merged_from=tuple(m.get("merged_from", ())),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DataDirError(f"{path / MANIFEST}: bad manifest ({exc})") from None
+
+    def _missing(self, snapshot: str, found: list[tuple[Path, str]]) -> str:
+        """Why a pinned snapshot is not there: merged by `compact`, or never existed."""
+        for path, _ in found:
+            try:
+                merged = read_manifest(path).get("merged_from", ())
+            except DataDirError:
+                continue
+            if snapshot in merged:
+                return (
+                    f"{self.location}: snapshot {snapshot!r} was merged into {path.name} by "
+                    "`compact` and is no longer kept on its own; open the link without "
+                    f"`snapshot=` or pin {path.name} (the same items, as of its newest data)"
+                )
+        return f"{self.location}: no snapshot named {snapshot!r}"
+
+    def _registry(self) -> dict:
+        """This folder's registry; with contributors, each one's own registry for its pages,
+        then the shared one, then this folder's (later wins per page)."""
+        if self.federation is None:
+            return registry.load_registry(self.data_dir)
+        merged: dict = {}
+        for c in self.federation.contributors[1:]:
+            merged.update(registry.load_registry(c.folder))
+        if self.federation.registry is not None:
+            merged.update(registry.load_registry(self.federation.registry))
+        merged.update(registry.load_registry(self.data_dir))
+        return merged
+
+    def _page_snapshots(self) -> list[tuple[str, str]]:
+        """(page id, pages.parquet path) of every page in every snapshot read."""
+        if not self.snapshots:
+            return []
+        return self.con.execute(
+            "select page_id, filename from read_parquet($files, filename = true)",
+            {"files": self.files("pages")},
+        ).fetchall()
+
+    def _check_one_contributor_per_page(self) -> None:
+        by_file = {str(s.path / "pages.parquet"): s.contributor for s in self.snapshots}
+        owner: dict[str, str] = {}
+        for page_id, filename in self._page_snapshots():
+            who = by_file[filename]
+            if owner.setdefault(page_id, who) != who:
+                self.con.close()
+                first, second = sorted((owner[page_id], who))
+                raise DataDirError(
+                    f"{self.data_dir / federation.CONTRIBUTORS_FILE}: page {page_id} is in the "
+                    f"snapshots of both {first!r} and {second!r}; a page belongs to one "
+                    "contributor (stop publishing it from one, or drop that contributor)"
+                )
+
+    @cached_property
+    def contributions(self) -> list[dict]:
+        """Per page: who contributed its data and how fresh it is (its latest snapshot)."""
+        by_file = {str(s.path / "pages.parquet"): s for s in self.snapshots}
+        latest: dict[str, Snapshot] = {}
+        for page_id, filename in self._page_snapshots():
+            snap = by_file[filename]
+            if page_id not in latest or snap.snapshot_id > latest[page_id].snapshot_id:
+                latest[page_id] = snap
+        names = {row[0]: row[1] for row in self._page_rows}
+        return [
+            {
+                "page_id": page_id,
+                "page_name": names.get(page_id, page_id),
+                "contributor": snap.contributor,
+                "snapshot_id": snap.snapshot_id,
+                "as_of": snap.as_of,
+            }
+            for page_id, snap in sorted(latest.items(), key=lambda kv: names.get(kv[0], kv[0]))
+        ]
 
     def _check_footers(self, paths: list[Path]) -> None:
         """Raise a one-line error naming a Parquet file whose footer cannot be read."""
@@ -141,7 +232,8 @@ class Dataset:
     @property
     def version(self) -> str:
         """Changes whenever a snapshot is added or the registry is edited (a cache key)."""
-        return version_of(self.data_dir, [s.snapshot_id for s in self.snapshots])
+        own = version_of(self.data_dir, [s.snapshot_id for s in self.snapshots])
+        return own + (f"|{federation.version(self.data_dir)}" if self.federation else "")
 
     def files(self, table: str) -> list[str]:
         return [str(s.path / f"{table}.parquet") for s in self.snapshots]

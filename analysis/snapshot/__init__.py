@@ -3,6 +3,7 @@ pseudonymised and given the text rules (`prepare`, using `privacy` and `text`); 
 are derived from the stored rows (`facts`); `writer` writes the files and commits the snapshot
 atomically.
 
-May import `analysis.contract`, `analysis.datafolder`, `analysis.hours`, `analysis.registry` and
-`analysis.errors`; never a source or the read side.
+May import `analysis.contract`, `analysis.datafolder`, `analysis.hours`, `analysis.registry`,
+`analysis.storage` (a data folder in object storage) and `analysis.errors`; never a source or
+the read side.
 """

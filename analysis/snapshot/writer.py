@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from analysis import storage
 from analysis.contract import (
     BATCH_ROWS,
     FACTS_SCHEMA,
@@ -58,7 +59,7 @@ ROW_GROUP = 262_144
 @dataclass(frozen=True)
 class SnapshotInfo:
     snapshot_id: str
-    path: Path
+    path: Path | str  # a str: `s3://…/snapshots/<id>` in object storage
     manifest: dict
 
 
@@ -197,10 +198,27 @@ def write_snapshot_batches(
     stays bounded by a batch and a row group, whatever the snapshot's size. The snapshot is the
     one `write_snapshot` writes of the batches concatenated. `questions`: ids of inbound items
     that count as questions whatever their text (a source that knows, such as an answer log)."""
-    data_dir = Path(data_dir)
-    asked = pa.array(sorted(questions), pa.string()) if questions else None
     if as_of.tzinfo is None:
         raise InputError("--as-of", "the snapshot time needs a UTC offset")
+    if storage.is_remote(data_dir):
+        return _write_remote(
+            data_dir,
+            lambda work: write_snapshot_batches(
+                work,
+                pages,
+                posts,
+                replies,
+                as_of=as_of,
+                source=source,
+                anomalies=anomalies,
+                extra_counts=extra_counts,
+                quarantine=quarantine,
+                now=now,
+                questions=questions,
+            ),
+        )
+    data_dir = Path(data_dir)
+    asked = pa.array(sorted(questions), pa.string()) if questions else None
     now = now or datetime.now(UTC)
     pages = prepare.pages(pages)
     with ingest_lock(data_dir):
@@ -305,6 +323,22 @@ def write_snapshot_batches(
         finally:
             privacy.forget_texts()
         return SnapshotInfo(snapshot_id, final, manifest)
+
+
+def _write_remote(uri: str, write_local) -> SnapshotInfo:
+    """A snapshot for a data folder in object storage: written by the local writer into the
+    writer's work folder (which keeps the key), uploaded with its manifest last, then removed
+    locally. Under the store's lock; leftovers of interrupted uploads are removed first."""
+    loc = storage.location(uri)
+    with storage.write_lock(loc):
+        storage.clean_uncommitted(loc)
+        work = storage.prepare_work_dir(uri)
+        info = write_local(work)
+        try:
+            storage.upload_snapshot(info.path, loc)
+        finally:
+            shutil.rmtree(info.path, ignore_errors=True)
+    return SnapshotInfo(info.snapshot_id, f"{loc.uri}/snapshots/{info.snapshot_id}", info.manifest)
 
 
 def _fsync_dir(path: Path) -> None:
