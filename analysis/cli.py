@@ -274,11 +274,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     pub = sub.add_parser("publish", help="push committed snapshots to a shared bucket")
     _data_dir_arg(pub)
-    pub.add_argument("--to", type=_s3, required=True, help="s3://bucket/prefix/<contributor>")
+    pub.add_argument(
+        "--to",
+        type=_s3,
+        required=True,
+        help="where to publish (required): s3://bucket/prefix/<contributor>",
+    )
     pub.add_argument(
         "--no-texts",
         action="store_true",
-        help="leave the masked message texts out (only the figures' inputs)",
+        help="leave the masked message texts out (only the figures' inputs; default: keep them)",
     )
 
     cmp_ = sub.add_parser("compact", help="merge the committed snapshots into one")

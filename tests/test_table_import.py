@@ -418,7 +418,8 @@ def test_every_option_says_its_default():
     for p in parsers(build_parser()):
         for action in p._actions:
             if action.option_strings and action.dest not in ("help", "version", "check"):
-                assert "default" in (action.help or ""), (p.prog, action.option_strings)
+                said = "required" if action.required else "default"
+                assert said in (action.help or ""), (p.prog, action.option_strings)
                 if action.choices:
                     assert all(c in action.help for c in action.choices), action.option_strings
 
