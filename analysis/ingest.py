@@ -26,7 +26,9 @@ class IngestReport:
     notes: list[str] | None = None  # what a table ingest assumed (format, time zone)
 
 
-def check_as_of(result: ParseResult, as_of: datetime | None, allow_future_items: bool) -> None:
+def check_as_of(
+    result: ParseResult, as_of: datetime | None, allow_future_items: bool, paths: list[Path]
+) -> None:
     """Refuse an `--as-of` before the newest item or reply of the export (unless
     `allow_future_items`): the snapshot would take items after it as just seen, so an
     unanswered one would count as pending instead of unanswered, and the export time would
@@ -35,9 +37,10 @@ def check_as_of(result: ParseResult, as_of: datetime | None, allow_future_items:
         return
     newest = result.newest()
     if newest is not None and newest > as_of:
+        where = ", ".join(str(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
         raise InputError(
-            "--as-of",
-            f"{as_of:%Y-%m-%dT%H:%M:%SZ} is before the newest item or reply of the export "
+            where,
+            f"--as-of {as_of:%Y-%m-%dT%H:%M:%SZ} is before the newest item or reply of the export "
             f"({newest.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}), so unanswered items would count as "
             "pending; give the time the export was taken (or --allow-future-items)",
         )
@@ -57,7 +60,7 @@ def ingest_graph_api(
     now = now or datetime.now(UTC)
     # Packed: the export is held compressed until the snapshot writer takes it batch by batch
     result = graph_api.parse_paths(paths, skip_invalid=skip_invalid, progress=progress, pack=True)
-    check_as_of(result, as_of, allow_future_items)
+    check_as_of(result, as_of, allow_future_items, list(paths))
     pages, posts, replies = result.batches()
     rejected = None
     if result.rejected:
@@ -114,7 +117,7 @@ def ingest_table(
         skip_invalid=skip_invalid,
     )
     result = parsed.result
-    check_as_of(result, as_of, allow_future_items)
+    check_as_of(result, as_of, allow_future_items, list(paths))
     pages, posts, replies = result.batches()
     rejected = None
     if result.rejected:

@@ -363,6 +363,9 @@ def _cache_settings() -> list[tuple[str, str, dict]]:
                     if kw.arg is None:  # **CONSTANT
                         module = importlib.import_module(f"{path.parent.name}.{path.stem}")
                         settings.update(getattr(module, kw.value.id))
+                    elif isinstance(kw.value, ast.Name):  # a module constant
+                        module = importlib.import_module(f"{path.parent.name}.{path.stem}")
+                        settings[kw.arg] = getattr(module, kw.value.id)
                     else:
                         settings[kw.arg] = ast.literal_eval(kw.value)
                 found.append((f"{path.name}:{fn.name}", target.attr, settings))

@@ -379,7 +379,7 @@ def test_as_of_before_the_newest_item_is_refused_for_tables_and_graph_api(tmp_pa
     args = ["ingest", "table", "--data-dir", str(data)]
     assert main([*args, *early, str(path)]) == 2
     err = capsys.readouterr().err
-    assert "--as-of: 2017-01-03T00:00:00Z is before the newest item" in err
+    assert "--as-of 2017-01-03T00:00:00Z is before the newest item" in err
     assert "--allow-future-items" in err and not data.exists()
     assert main([*args, *early, "--allow-future-items", str(path)]) == 0
     graph = ["ingest", "graph-api", "--data-dir", str(tmp_path / "g"), *early]

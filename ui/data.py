@@ -41,13 +41,13 @@ REFRESH_VARIABLE = "SVARSTID_REFRESH_SECONDS"
 REFRESH_SECONDS = float(os.environ.get(REFRESH_VARIABLE) or 300)
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+@st.cache_data(ttl=REFRESH_SECONDS, max_entries=16, show_spinner=False)
 def _synced(uri: str) -> str:
     """The local copy of a store location, synced at most once per refresh interval."""
     return str(storage.sync(uri))
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+@st.cache_data(ttl=REFRESH_SECONDS, max_entries=16, show_spinner=False)
 def _contributors_synced(path: str) -> bool:
     federation.sync_all(Path(path))
     return True
