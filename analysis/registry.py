@@ -29,6 +29,7 @@ COLUMNS = (
     "opening_hours",
     "timezone",
     "sla_minutes",
+    "fetch",
 )
 _TRUE = {"true", "yes", "ja", "1", "sant"}
 _FALSE = {"false", "no", "nej", "0", "falskt"}
@@ -46,6 +47,7 @@ class PageEntry:
     opening_hours: str | None = None
     timezone: str | None = None
     sla_minutes: int | None = None
+    fetch: bool | None = None  # False: `refresh` leaves this page out
 
     def hours(self) -> OpeningHours:
         return OpeningHours.parse(
@@ -53,7 +55,9 @@ class PageEntry:
         )
 
 
-def _parse_bool(value: str, path: Path, page_id: str) -> bool | None:
+def _parse_bool(
+    value: str, path: Path, page_id: str, name: str = "accepts_visitor_posts"
+) -> bool | None:
     v = value.strip().lower()
     if not v:
         return None
@@ -61,7 +65,7 @@ def _parse_bool(value: str, path: Path, page_id: str) -> bool | None:
         return True
     if v in _FALSE:
         return False
-    raise InputError(path, f"accepts_visitor_posts must be true or false, not {value!r}", page_id)
+    raise InputError(path, f"{name} must be true or false, not {value!r}", page_id)
 
 
 def _parse_row(row: dict[str, str], path: Path) -> PageEntry:
@@ -88,6 +92,7 @@ def _parse_row(row: dict[str, str], path: Path) -> PageEntry:
         opening_hours=text("opening_hours"),
         timezone=text("timezone"),
         sla_minutes=sla_minutes,
+        fetch=_parse_bool(row.get("fetch") or "", path, page_id, "fetch"),
     )
     try:
         entry.hours()
