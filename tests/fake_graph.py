@@ -43,7 +43,9 @@ class Node:
 class World:
     """One page's feed: page posts and visitor posts, newest first, with comment trees."""
 
-    def __init__(self, posts: int = 60, seed: int = 7, page_id: str = PAGE_ID):
+    def __init__(
+        self, posts: int = 60, seed: int = 7, page_id: str = PAGE_ID, spacing_hours: float = 9
+    ):
         self.page_id = page_id
         self.page = {
             "id": page_id,
@@ -57,7 +59,7 @@ class World:
         self.posts: list[Node] = []
         self._next = 0
         for i in range(posts):
-            at = NOW - timedelta(hours=3 + i * 9, minutes=rng.randrange(60))
+            at = NOW - timedelta(hours=3 + i * spacing_hours, minutes=rng.randrange(60))
             self.posts.append(self._post(rng, at))
         self.posts.sort(key=lambda n: n.at, reverse=True)
         self.index: dict[str, Node] = {}
