@@ -270,7 +270,7 @@ def test_a_missing_permission_names_it(world, tmp_path, capsys, token_env, code)
 
 def test_an_unknown_page_is_one_line(world, tmp_path, capsys, token_env):
     status, err, fake = fatal(world, tmp_path, Scenario(), capsys, pages=("999999",))
-    assert status == 2 and "999999" in err and "100" in err
+    assert status == 2 and "page '999999': no such page" in err and "100" in err
     assert len(fake.calls) == 1 and not list_snapshots(tmp_path)
     no_token_anywhere(tmp_path, err)
 

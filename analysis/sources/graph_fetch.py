@@ -64,6 +64,14 @@ class GraphError(SvarstidError):
     """The Graph API refused, in a way retrying does not fix (one line, token redacted)."""
 
 
+class UnknownObject(GraphError):
+    """Graph API error 100: no such object (or field), or not visible to this token."""
+
+    def __init__(self, message: str, detail: str):
+        super().__init__(message)
+        self.detail = detail
+
+
 @dataclass
 class Usage:
     """The highest usage % of the rate-limit headers of one response, and the wait the API
@@ -266,7 +274,8 @@ class GraphClient:
                 f"a page admin with {' and '.join(PERMISSIONS)} is needed"
             )
         if code == 100:
-            return GraphError(f"{shown}: unknown object or field ({label}: {message})")
+            detail = f"{label}: {message}"
+            return UnknownObject(f"{shown}: unknown object or field ({detail})", detail)
         if status >= 500 or error.get("is_transient") or code in (1, 2):
             return _Transient(f"{label}: {message}")
         return GraphError(f"{shown}: {label}: {message}")
@@ -382,7 +391,12 @@ class FeedReader:
         self.limits = limits or Limits()
 
     def page(self) -> dict:
-        return self.client.get(self.page_id, {"fields": PAGE_FIELDS})
+        try:
+            return self.client.get(self.page_id, {"fields": PAGE_FIELDS})
+        except UnknownObject as exc:
+            raise GraphError(
+                f"page {self.page_id!r}: no such page, or this token cannot see it ({exc.detail})"
+            ) from None
 
     def _feed_fields(self) -> str:
         lim = self.limits
