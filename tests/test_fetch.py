@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -453,3 +458,67 @@ def test_a_page_with_50000_items(tmp_path):
     total = posts + replies + c["conversation"] + c["page_comments_on_own_posts"]
     assert total == world.items()
     assert 1000 * len(fake.calls) / world.items() <= 12
+
+
+def test_a_process_killed_midway_resumes_to_the_same_snapshot(tmp_path):
+    """A real `kill -9` of `python -m analysis fetch` while it waits for a response."""
+    world = World(posts=700, seed=5)
+    reference = FakeGraph(world)
+    try:
+        fetch(reference, tmp_path / "clean", limits=Limits())
+    finally:
+        reference.close()
+    clean_calls = len(reference.calls)
+    asked = threading.Event()
+
+    def hang_at_call_5(n, path, query):
+        if n == 5:
+            asked.set()
+            time.sleep(3)
+            return ("drop",)
+        return None
+
+    fake = FakeGraph(world, Scenario(fault=hang_at_call_5))
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / ".salt").write_text(SALT, "ascii")
+    env = {**os.environ, graph_fetch.TOKEN_VARIABLE: TOKEN}
+    argv = [sys.executable, "-m", "analysis", "fetch", "graph-api", "--data-dir", str(data)]
+    try:
+        proc = subprocess.Popen(
+            [*argv, "--base-url", fake.base_url, "--since", "2000-01-01", PAGE_ID],
+            env=env,
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert asked.wait(60)
+        proc.kill()
+        proc.wait(10)
+        assert not list_snapshots(data)
+        assert (fetch_dir(data) / PAGE_ID / "state.json").exists()
+        no_token_anywhere(data)
+        fake.scenario.fault = None
+        first = len(fake.calls)
+        report = fetch(fake, data, limits=Limits(), since=datetime(2000, 1, 1, tzinfo=UTC))
+    finally:
+        fake.close()
+    # the page object again, then the feed from the checkpoint on (not from zero)
+    assert report.resumed == [PAGE_ID] and len(fake.calls) - first < clean_calls - 2
+    assert without_observed(latest_rows(data)) == without_observed(latest_rows(tmp_path / "clean"))
+
+
+def test_a_token_expiring_midway_resumes_with_a_new_one(world, clean, tmp_path):
+    fake = FakeGraph(world, Scenario(expire_after=40))
+    try:
+        with pytest.raises(SvarstidError, match="invalid or has expired") as err:
+            fetch(fake, tmp_path)
+        assert not list_snapshots(tmp_path)
+        no_token_anywhere(tmp_path, str(err.value))
+        fake.scenario.expire_after = None
+        fake.token = "EAAnewTOKENafterRELOGIN"
+        report = fetch(fake, tmp_path, token=fake.token)
+    finally:
+        fake.close()
+    assert report.resumed == [PAGE_ID] and len(fake.calls) - 40 < clean[4]
+    assert rank(tmp_path) == clean[2] and latest_rows(tmp_path) == clean[3]
