@@ -217,6 +217,7 @@ def _token(args: argparse.Namespace) -> str:
 def cmd_fetch(args: argparse.Namespace, page_ids: list[str] | None = None) -> int:
     from datetime import timedelta
 
+    from analysis import settings
     from analysis.datafolder import default_data_dir
     from analysis.errors import InputError
     from analysis.ingest import fetch_graph_api
@@ -224,6 +225,13 @@ def cmd_fetch(args: argparse.Namespace, page_ids: list[str] | None = None) -> in
     data_dir = args.data_dir or default_data_dir()
     if args.lookback < 0:
         raise InputError("--lookback", "must be 0 days or more")
+    if args.lookback * 24 < settings.DEFAULT_PENDING_HOURS:
+        print(
+            f"warning: a look-back of {args.lookback} day(s) is shorter than the pending window "
+            f"({settings.DEFAULT_PENDING_HOURS:g} h): items pending in the last snapshot may "
+            "never be read again",
+            file=sys.stderr,
+        )
     if args.keep_raw is not None:
         print(
             f"warning: raw responses hold personal data (names, unmasked messages); "

@@ -522,3 +522,9 @@ def test_a_token_expiring_midway_resumes_with_a_new_one(world, clean, tmp_path):
         fake.close()
     assert report.resumed == [PAGE_ID] and len(fake.calls) - 40 < clean[4]
     assert rank(tmp_path) == clean[2] and latest_rows(tmp_path) == clean[3]
+
+
+@pytest.mark.parametrize("url", ["http://graph.example.com", "ftp://127.0.0.1", "file:///etc"])
+def test_the_token_travels_only_encrypted_or_to_this_machine(tmp_path, url):
+    with pytest.raises(SvarstidError, match="use https"):
+        fetch_graph_api(tmp_path, [PAGE_ID], token=TOKEN, base_url=url)

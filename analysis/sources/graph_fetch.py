@@ -169,8 +169,14 @@ class GraphClient:
         self._usage = Usage()
         self._raw_count = 0
         # no proxies from the environment for a loopback base URL (tests, a local proxy)
-        host = urllib.parse.urlsplit(self.root).hostname or ""
-        handlers = [urllib.request.ProxyHandler({})] if host in ("127.0.0.1", "localhost") else []
+        url = urllib.parse.urlsplit(self.root)
+        loopback = (url.hostname or "") in ("127.0.0.1", "localhost", "::1")
+        if url.scheme not in ("https", "http") or (url.scheme == "http" and not loopback):
+            raise GraphError(
+                f"--base-url {base_url!r}: use https (plain http only to this machine: the "
+                "token travels in every call)"
+            )
+        handlers = [urllib.request.ProxyHandler({})] if loopback else []
         self._opener = urllib.request.build_opener(*handlers)
 
     # -- the calls ----------------------------------------------------------------------------
