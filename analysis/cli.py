@@ -149,6 +149,27 @@ def _data_dir_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _fetch_args(p: argparse.ArgumentParser) -> None:
+    from analysis.sources.graph_fetch import DEFAULT_API_VERSION, DEFAULT_BASE_URL, TOKEN_VARIABLE
+
+    _data_dir_arg(p)
+    p.add_argument(
+        "--token-file", type=Path, help=f"file holding the token (else ${TOKEN_VARIABLE})"
+    )
+    p.add_argument("--since", type=_date, help="read the feed from this day (a first full fetch)")
+    p.add_argument(
+        "--lookback",
+        type=int,
+        default=14,
+        metavar="DAYS",
+        help="re-read this many days before the page's latest snapshot (default 14)",
+    )
+    p.add_argument("--keep-raw", type=Path, metavar="DIR", help="also save raw responses here")
+    p.add_argument("--skip-invalid", action="store_true", help="quarantine invalid items")
+    p.add_argument("--api-version", default=DEFAULT_API_VERSION)
+    p.add_argument("--base-url", default=DEFAULT_BASE_URL)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from analysis import settings
 
@@ -210,6 +231,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     def choices(values, default):
         return f"default: {default}; allowed: {', '.join(values)}"
+
+    fetch = sub.add_parser("fetch", help="fetch pages from the Graph API into a new snapshot")
+    fetch_sub = fetch.add_subparsers(dest="format", required=True)
+    fg = fetch_sub.add_parser("graph-api", help="pages you administer, with a Page access token")
+    _fetch_args(fg)
+    fg.add_argument("page_ids", nargs="+", metavar="PAGE_ID", help="page id(s) or username(s)")
+
+    rf = sub.add_parser("refresh", help="fetch every page of the registry (one new snapshot)")
+    _fetch_args(rf)
 
     r = sub.add_parser("rank", help="rank pages or agencies")
     _data_dir_arg(r)
@@ -412,6 +442,121 @@ def cmd_registry(args: argparse.Namespace) -> int:
     print(f"wrote {path}: {len(entries)} page(s), {added} new with the defaults filled in")
     print("edit it by hand; opening hours take effect when the data is ingested again")
     return 0
+
+
+class _FetchProgress:
+    """A progress line on a terminal; plain lines (every 100 calls, and every wait) elsewhere."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.shown = 0
+
+    def __call__(self, stats) -> None:
+        line = (
+            f"{stats.pages} page(s), {stats.posts:,} posts, {stats.comments:,} comments, "
+            f"{stats.calls:,} API calls, usage {stats.usage:.0f} %"
+        )
+        if stats.waiting:
+            line += f" — {stats.waiting}"
+        if self.tty:
+            sys.stderr.write(f"\r\033[K{line}")
+            sys.stderr.flush()
+        elif stats.waiting or stats.calls - self.shown >= 100:
+            self.shown = stats.calls
+            print(line, file=sys.stderr, flush=True)
+
+    def end(self) -> None:
+        if self.tty:
+            sys.stderr.write("\n")
+
+
+def _token(args: argparse.Namespace) -> str:
+    import os
+
+    from analysis.errors import InputError
+    from analysis.sources.graph_fetch import TOKEN_VARIABLE
+
+    if args.token_file is not None:
+        try:
+            return args.token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(args.token_file, f"cannot read the token file ({exc})") from None
+    return os.environ.get(TOKEN_VARIABLE, "")
+
+
+def cmd_fetch(args: argparse.Namespace, page_ids: list[str] | None = None) -> int:
+    from datetime import timedelta
+
+    from analysis import settings
+    from analysis.datafolder import data_location
+    from analysis.errors import DataDirError, InputError
+    from analysis.ingest import fetch_graph_api
+
+    data_dir = data_location(args.data_dir)
+    if isinstance(data_dir, str):
+        raise DataDirError(
+            f"{data_dir}: fetch into a local data folder (it keeps the checkpoint and the key), "
+            "then publish it"
+        )
+    if args.lookback < 0:
+        raise InputError("--lookback", "must be 0 days or more")
+    if args.lookback * 24 < settings.DEFAULT_PENDING_HOURS:
+        print(
+            f"warning: a look-back of {args.lookback} day(s) is shorter than the pending window "
+            f"({settings.DEFAULT_PENDING_HOURS:g} h): items pending in the last snapshot may "
+            "never be read again",
+            file=sys.stderr,
+        )
+    if args.keep_raw is not None:
+        print(
+            f"warning: raw responses hold personal data (names, unmasked messages); "
+            f"they are saved in {args.keep_raw}, outside the data folder",
+            file=sys.stderr,
+        )
+    since = datetime.combine(args.since, datetime.min.time(), UTC) if args.since else None
+    progress = _FetchProgress()
+    try:
+        report = fetch_graph_api(
+            data_dir,
+            page_ids if page_ids is not None else args.page_ids,
+            token=_token(args),
+            since=since,
+            lookback=timedelta(days=args.lookback),
+            api_version=args.api_version,
+            base_url=args.base_url,
+            keep_raw=args.keep_raw,
+            skip_invalid=args.skip_invalid,
+            progress=progress,
+        )
+    finally:
+        progress.end()
+    c = report.snapshot.manifest["counts"]
+    print(f"snapshot {report.snapshot.snapshot_id} written to {report.snapshot.path}")
+    read = ", ".join(
+        f"{p} since {s:%Y-%m-%d}" if s else f"{p} in full" for p, s in report.since.items()
+    )
+    resumed = f" (resumed: {', '.join(report.resumed)})" if report.resumed else ""
+    print(f"fetched {read}{resumed} in {report.stats.calls:,} API calls")
+    print(
+        f"read {c.get('kind_page_post', 0)} page posts, {c.get('kind_visitor_post', 0)} visitor "
+        f"posts, {c.get('kind_comment', 0)} comments, {c['replies']} page replies "
+        f"({c['inbound_items']} inbound items)"
+    )
+    print(f"changes: {report.new_items} new items, {report.newly_answered} newly answered")
+    if report.quarantine_file:
+        print(f"rejected {report.rejected} item(s); reasons in {report.quarantine_file}")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from analysis.datafolder import data_location
+    from analysis.errors import DataDirError
+    from analysis.ingest import fetch_registry_pages
+
+    data_dir = data_location(args.data_dir)
+    if isinstance(data_dir, str):
+        raise DataDirError(f"{data_dir}: refresh a local data folder, then publish it")
+    return cmd_fetch(args, fetch_registry_pages(data_dir))
 
 
 def format_table(df) -> str:
@@ -625,6 +770,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest,
+    "fetch": cmd_fetch,
+    "refresh": cmd_refresh,
     "rank": cmd_rank,
     "registry": cmd_registry,
     "demo": cmd_demo,

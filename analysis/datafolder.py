@@ -9,6 +9,9 @@
   snapshots/<id>/                 one immutable snapshot: manifest.json and TABLES as Parquet
   snapshots/.tmp-<id>/            a snapshot being written (renamed into place when complete)
   quarantine/<id>.jsonl           items rejected by `--skip-invalid`, beside their snapshot
+  .fetch/<page id>/               a live fetch's checkpoint (masked rows, cursors; no token),
+                                  removed when its snapshot is committed
+  .fetch/.lock                    held while a fetch runs
   demo/                           the generated demo, itself a data folder, when there is no data
   .demo.lock                      held while the dashboard generates the demo
 ```
@@ -38,6 +41,7 @@ _QUARANTINE = "quarantine"
 _REGISTRY = "registry.csv"
 _SALT = ".salt"
 _LOCK = ".lock"
+_FETCH = ".fetch"
 _DEMO = "demo"
 _DEMO_LOCK = ".demo.lock"
 
@@ -85,6 +89,15 @@ def quarantine_dir(data_dir: Path) -> Path:
 def quarantine_path(data_dir: Path, snapshot_id: str) -> Path:
     """Where the items rejected by the ingest that wrote `snapshot_id` are kept."""
     return quarantine_dir(data_dir) / f"{snapshot_id}.jsonl"
+
+
+def fetch_dir(data_dir: Path) -> Path:
+    """The private folder of live fetches' checkpoints (see analysis/snapshot/checkpoint.py)."""
+    return Path(data_dir) / _FETCH
+
+
+def fetch_lock_path(data_dir: Path) -> Path:
+    return fetch_dir(data_dir) / _LOCK
 
 
 def demo_dir(parent: Path) -> Path:

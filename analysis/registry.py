@@ -29,6 +29,7 @@ COLUMNS = (
     "opening_hours",
     "timezone",
     "sla_minutes",
+    "fetch",
 )
 # what `registry init` writes above the header, one line per column (lines starting with #
 # are comments: skipped when the registry is read)
@@ -61,6 +62,7 @@ class PageEntry:
     opening_hours: str | None = None
     timezone: str | None = None
     sla_minutes: int | None = None
+    fetch: bool | None = None  # False: `refresh` leaves this page out
 
     def hours(self) -> OpeningHours:
         return OpeningHours.parse(
@@ -68,7 +70,9 @@ class PageEntry:
         )
 
 
-def _parse_bool(value: str, path: Path, page_id: str) -> bool | None:
+def _parse_bool(
+    value: str, path: Path, page_id: str, name: str = "accepts_visitor_posts"
+) -> bool | None:
     v = value.strip().lower()
     if not v:
         return None
@@ -76,7 +80,7 @@ def _parse_bool(value: str, path: Path, page_id: str) -> bool | None:
         return True
     if v in _FALSE:
         return False
-    raise InputError(path, f"accepts_visitor_posts must be true or false, not {value!r}", page_id)
+    raise InputError(path, f"{name} must be true or false, not {value!r}", page_id)
 
 
 def _parse_row(row: dict[str, str], path: Path) -> PageEntry:
@@ -103,6 +107,7 @@ def _parse_row(row: dict[str, str], path: Path) -> PageEntry:
         opening_hours=text("opening_hours"),
         timezone=text("timezone"),
         sla_minutes=sla_minutes,
+        fetch=_parse_bool(row.get("fetch") or "", path, page_id, "fetch"),
     )
     try:
         entry.hours()

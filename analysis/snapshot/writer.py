@@ -190,8 +190,12 @@ def write_snapshot_batches(
     quarantine: str | None = None,
     now: datetime | None = None,
     questions: Iterable[str] | None = None,
+    prepared: bool = False,
 ) -> SnapshotInfo:
     """`write_snapshot` of posts and replies that come in batches (all posts, then all replies).
+
+    With `prepared`, the batches are already in the stored shape (`prepare.posts` and
+    `prepare.replies` of this data folder's key: a fetch's checkpoint holds only such rows).
 
     Each batch is masked and pseudonymised before it is written, then let go; item facts are
     derived afterwards from the files being written (DuckDB under a memory limit), so memory
@@ -215,6 +219,7 @@ def write_snapshot_batches(
                 quarantine=quarantine,
                 now=now,
                 questions=questions,
+                prepared=prepared,
             ),
         )
     data_dir = Path(data_dir)
@@ -238,7 +243,8 @@ def write_snapshot_batches(
 
         def prepared_posts() -> Iterator[pa.Table]:
             for raw in posts:
-                batch = prepare.posts(raw, key, asked)  # masked before anything is written
+                # masked before anything is written
+                batch = _conform_prepared(raw) if prepared else prepare.posts(raw, key, asked)
                 del raw
                 tally["posts"] += batch.num_rows
                 for k in pc.value_counts(batch["kind"]).to_pylist():
@@ -249,7 +255,7 @@ def write_snapshot_batches(
 
         def prepared_replies() -> Iterator[pa.Table]:
             for raw in replies:
-                batch = prepare.replies(raw)
+                batch = raw if prepared else prepare.replies(raw)
                 del raw
                 tally["replies"] += batch.num_rows
                 yield batch
@@ -339,6 +345,10 @@ def _write_remote(uri: str, write_local) -> SnapshotInfo:
         finally:
             shutil.rmtree(info.path, ignore_errors=True)
     return SnapshotInfo(info.snapshot_id, f"{loc.uri}/snapshots/{info.snapshot_id}", info.manifest)
+
+
+def _conform_prepared(batch: pa.Table) -> pa.Table:
+    return batch.select(POSTS_SCHEMA.names).cast(POSTS_SCHEMA)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -162,8 +162,8 @@ def _author(node: dict, path: Path, item_id: str) -> str | None:
     raise InputError(path, "from must be an object with an id", item_id)
 
 
-class _PageParser:
-    """Walks one page's feed files and appends rows to a ParseResult."""
+class PageParser:
+    """Walks one page's feed entries (from files or fetched) and appends rows to a result."""
 
     def __init__(self, page_id: str, result: ParseResult, skip_invalid: bool = False):
         self.page_id = page_id
@@ -248,7 +248,12 @@ MAX_COUNT = 10_000_000_000
 
 def _page_object(folder: Path) -> dict:
     path = folder / "page.json"
-    page = _read_json(path)
+    return page_record(_read_json(path), path)
+
+
+def page_record(page: object, path: Path | str) -> dict:
+    """The stored row of a page object (as the API returns it), validated and masked; `path`
+    names where it came from in an error (a file, or the API call that returned it)."""
     if not isinstance(page, dict):
         raise InputError(path, "the page object must be a JSON object")
     for key in ("id", "name"):
@@ -410,13 +415,33 @@ def _size(path: Path) -> int:
         return 0
 
 
+def parse_items(parser: PageParser, items: list, path: Path | str) -> None:
+    """Append the rows of these feed entries (posts with their comments nested) to the parser's
+    result. Strict: the first bad item raises; with the parser's `skip_invalid` it is left out
+    and recorded. Used for export files and for fetched feed pages alike."""
+    part = parser.out
+    for item in items:
+        mark = _checkpoint(part)
+        try:
+            try:
+                parser.post(item, path)
+            except RecursionError:
+                item_id = item.get("id") if isinstance(item, dict) else None
+                raise InputError(path, "comments nested too deeply", item_id) from None
+        except InputError as exc:
+            if not parser.skip_invalid:
+                raise
+            _rollback(part, mark)
+            part.rejected.append(Rejected(exc.path, exc.item_id, str(exc), _kept(item)))
+
+
 def _parse_file(task: tuple[Path, str, bool, bool]) -> ParseResult:
     """One feed file's rows (Arrow tables, or packed), counts, anomalies and rejections. A
     strict-mode error comes back as `error` (path, message, item id), not raised: it crosses
     processes."""
     path, page_id, skip_invalid, pack = task  # GC is off: parse_paths turned it off before forking
     part = ParseResult()
-    parser = _PageParser(page_id, part, skip_invalid)
+    parser = PageParser(page_id, part, skip_invalid)
     try:
         try:
             items = _feed_items(path)
@@ -426,19 +451,7 @@ def _parse_file(task: tuple[Path, str, bool, bool]) -> ParseResult:
             part.rejected.append(Rejected(exc.path, None, str(exc)))
             return part
         part.counts["files"] += 1
-        for item in items:
-            mark = _checkpoint(part)
-            try:
-                try:
-                    parser.post(item, path)
-                except RecursionError:
-                    item_id = item.get("id") if isinstance(item, dict) else None
-                    raise InputError(path, "comments nested too deeply", item_id) from None
-            except InputError as exc:
-                if not skip_invalid:
-                    raise
-                _rollback(part, mark)
-                part.rejected.append(Rejected(exc.path, exc.item_id, str(exc), _kept(item)))
+        parse_items(parser, items, path)
         del items
         if pack:
             part.pack()
