@@ -154,9 +154,16 @@ def _fetch_args(p: argparse.ArgumentParser) -> None:
 
     _data_dir_arg(p)
     p.add_argument(
-        "--token-file", type=Path, help=f"file holding the token (else ${TOKEN_VARIABLE})"
+        "--token-file",
+        type=Path,
+        help=f"file holding the token (default: the variable ${TOKEN_VARIABLE})",
     )
-    p.add_argument("--since", type=_date, help="read the feed from this day (a first full fetch)")
+    p.add_argument(
+        "--since",
+        type=_date,
+        help="read the feed from this day, YYYY-MM-DD (a first full fetch; default: the page's "
+        "latest snapshot minus --lookback, or everything for a new page)",
+    )
     p.add_argument(
         "--lookback",
         type=int,
@@ -164,10 +171,28 @@ def _fetch_args(p: argparse.ArgumentParser) -> None:
         metavar="DAYS",
         help="re-read this many days before the page's latest snapshot (default 14)",
     )
-    p.add_argument("--keep-raw", type=Path, metavar="DIR", help="also save raw responses here")
-    p.add_argument("--skip-invalid", action="store_true", help="quarantine invalid items")
-    p.add_argument("--api-version", default=DEFAULT_API_VERSION)
-    p.add_argument("--base-url", default=DEFAULT_BASE_URL)
+    p.add_argument(
+        "--keep-raw",
+        type=Path,
+        metavar="DIR",
+        help="also save raw responses (personal data!) in DIR outside the data folder "
+        "(default: not saved)",
+    )
+    p.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="quarantine invalid items instead of stopping (default: stop at the first)",
+    )
+    p.add_argument(
+        "--api-version",
+        default=DEFAULT_API_VERSION,
+        help=f"Graph API version (default {DEFAULT_API_VERSION})",
+    )
+    p.add_argument(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        help=f"where the API is; calls go to BASE/VERSION/… (default {DEFAULT_BASE_URL})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -434,7 +459,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
         values["sla_minutes"] = int(values["sla_minutes"])
         entries.append(
             kept.get(values["page_id"])
-            or registry.PageEntry(**{k: values[k] for k in registry.COLUMNS})
+            or registry.PageEntry(**{k: values[k] for k in registry.COLUMNS if k in values})
         )
     ds.close()
     registry.write_registry(data_dir, entries, comments=True)

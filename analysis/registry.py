@@ -45,6 +45,7 @@ COLUMN_COMMENTS = {
     "(default: mon-fri 08:00-16:00; takes effect at the next ingest)",
     "timezone": f"the page's time zone, also for times without an offset (default: {TIMEZONE})",
     "sla_minutes": f"the response goal in minutes (default: {DEFAULT_SLA_MINUTES})",
+    "fetch": "no to leave the page out of `refresh` (default: fetched when it has a page_id)",
 }
 _TRUE = {"true", "yes", "ja", "1", "sant"}
 _FALSE = {"false", "no", "nej", "0", "falskt"}
