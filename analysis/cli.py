@@ -97,9 +97,107 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("snapshots", help="list snapshots with their coverage")
     _data_dir_arg(s)
 
+    _insight_parsers(sub)
+
     doc = sub.add_parser("docs", help="regenerate docs/methodology.md from the code")
     doc.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     return parser
+
+
+def _view_args(p: argparse.ArgumentParser) -> None:
+    """The filters every view takes (as `rank`)."""
+    from analysis import settings
+
+    _data_dir_arg(p)
+    p.add_argument("--scope", choices=settings.SCOPES, default="all")
+    p.add_argument("--clock", choices=settings.CLOCKS, default="wall")
+    p.add_argument("--since", type=_date, help="first day (Europe/Stockholm)")
+    p.add_argument("--until", type=_date, help="last day, inclusive")
+    p.add_argument("--level", choices=settings.LEVELS, default="page")
+    p.add_argument("--sector", help="only pages of this sector")
+    p.add_argument("--snapshot", help="read the data as of this snapshot id")
+    p.add_argument("--min-items", type=int, default=settings.DEFAULT_MIN_ITEMS)
+    p.add_argument("--pending-hours", type=float, default=settings.DEFAULT_PENDING_HOURS)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+
+def _insight_parsers(sub) -> None:
+    h = sub.add_parser("history", help="rank, reply rate and median per month or quarter")
+    _view_args(h)
+    h.add_argument("--by", choices=("month", "quarter"), default="month")
+    q = sub.add_parser(
+        "quality", help="follow-up and redirect rates (proxies), hidden items, personnummer"
+    )
+    _view_args(q)
+    st = sub.add_parser("storms", help="bursts of inbound items, with replies during and outside")
+    _view_args(st)
+
+
+def _view(args: argparse.Namespace):
+    from analysis.read import metrics
+    from analysis.read.dataset import Dataset
+
+    filters = metrics.Filters(
+        scope=args.scope,
+        clock=args.clock,
+        level=args.level,
+        since=args.since,
+        until=args.until,
+        sector=args.sector,
+        pending_hours=args.pending_hours,
+        min_items=args.min_items,
+    )
+    return Dataset(args.data_dir, snapshot=args.snapshot), filters
+
+
+def _print_frame(df, fmt: str) -> None:
+    """A result frame as CSV, JSON records or a plain-text table."""
+    import pandas as pd
+
+    from analysis.spreadsheet import csv_cell
+
+    def plain(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return None
+        if isinstance(value, pd.Timestamp | datetime | date):
+            return value.isoformat()
+        return value.item() if hasattr(value, "item") else value
+
+    rows = [[plain(v) for v in row] for row in df.astype(object).itertuples(index=False)]
+    if fmt == "csv":
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(df.columns)
+        out.writerows([csv_cell(v) for v in row] for row in rows)
+    elif fmt == "json":
+        records = [dict(zip(df.columns, row, strict=True)) for row in rows]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(df.to_string(index=False, na_rep="–") if len(df) else "nothing to show")
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from analysis.read import insights
+
+    ds, filters = _view(args)
+    _print_frame(insights.history(ds, filters, args.by).drop(columns=["is_new"]), args.format)
+    return 0
+
+
+def cmd_quality(args: argparse.Namespace) -> int:
+    from analysis.read import insights
+
+    ds, filters = _view(args)
+    _print_frame(insights.quality_table(ds, filters), args.format)
+    return 0
+
+
+def cmd_storms(args: argparse.Namespace) -> int:
+    from analysis.read import insights
+
+    ds, filters = _view(args)
+    _print_frame(insights.storms(ds, filters), args.format)
+    return 0
 
 
 def _progress(done: int, total: int, result) -> None:
@@ -255,6 +353,9 @@ COMMANDS = {
     "demo": cmd_demo,
     "snapshots": cmd_snapshots,
     "docs": cmd_docs,
+    "history": cmd_history,
+    "quality": cmd_quality,
+    "storms": cmd_storms,
 }
 
 

@@ -30,6 +30,13 @@ RANK_COLUMNS = (
     "pending", "reply_rate", "reply_rate_low", "reply_rate_high", "median_response_min",
     "p90_response_min", "within_sla_share", "km_median_response_min",
 )  # fmt: skip
+# The response-time buckets, rank columns after RANK_COLUMNS and the rest: with `pending` they
+# add up to `inbound`. Upper edges inclusive, on the chosen clock.
+BUCKETS = (
+    "answered_0_2h", "answered_2_8h", "answered_8_24h", "answered_over_24h", "answered_untimed",
+    "unanswered",
+)  # fmt: skip
+BUCKET_EDGES_MIN = (120, 480, 1440)
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -107,7 +114,7 @@ def rank(ds: Dataset, filters: Filters = Filters()) -> pd.DataFrame:
         return pd.DataFrame(columns=list(RANK_COLUMNS))
     df = ds.query("rank", ds.params(**filters.params(), z=WILSON_Z))
     df["rank"] = df["rank"].astype("Int64")
-    for col in ("inbound", "answered", "pending", "rated", "timed", "count_pages"):
+    for col in ("inbound", "answered", "pending", "rated", "timed", "count_pages", *BUCKETS):
         df[col] = df[col].astype("int64")
     return df
 

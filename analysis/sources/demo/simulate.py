@@ -50,6 +50,7 @@ PAYOUT_SHARE = 0.15  # of Försäkringskassan förälder's items: "when does the
 # events at the default size; scaled with --items like everything else
 TWINS_BURST, TWINS_TAIL = 500, 200  # Försäkringskassan förälder, autumn 2016: 500 in 15 minutes
 STORM_ITEMS = 1000  # Pensionsmyndigheten after TV4's segment on efterlevandestöd
+STORM_FLOOD = 0.6  # the share of the storm that comes in the first hours (mean 45 minutes)
 CRASH_ITEMS = 300  # Skatteverket's e-service on deadline evening
 TWINS_AT = (date(2016, 10, 12), 19, 0)
 STORM_AT = (date(2017, 3, 28), 19, 35)
@@ -198,7 +199,12 @@ def _storm(rng: np.random.Generator, inbound: _Inbound, n: int) -> None:
     pools = text_pools()
     inbound.special_posts.append((local_us(date(2017, 2, 20), 9, 0), pools.special_posts["orange"]))
     t0 = local_us(*STORM_AT)
-    st = t0 + np.sort(np.minimum(rng.exponential(12 * 3600, n), 5 * 86400).astype(np.int64)) * US
+    # the flood right after the segment, then the long tail: the first STORM_FLOOD of the draws
+    # (independent, so a random part) are squeezed from a 12-hour mean to a 45-minute one —
+    # no extra draw, so the rest of the page's world is what it was
+    wait = rng.exponential(12 * 3600, n)
+    wait[: int(n * STORM_FLOOD)] *= 45 / (12 * 60)
+    st = t0 + np.sort(np.minimum(wait, 5 * 86400).astype(np.int64)) * US
     is_vp = rng.random(n) < 0.25
     inbound.vp.append((st[is_vp], np.full(int(is_vp.sum()), STORM_)))
     inbound.c.append((st[~is_vp], np.full(int((~is_vp).sum()), STORM_)))
