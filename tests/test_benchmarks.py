@@ -203,3 +203,4 @@ def test_sizes(text, items, name):
 )
 def test_pick_quarter(first, last, quarter):
     assert pick_quarter(first, last) == quarter
+
