@@ -376,3 +376,31 @@ def test_agency_level_page_columns_hold_the_agency(study_data):
     assert a["page_name"] == "Myndighet A" and a["agency"] == "Myndighet A"
     assert a["count_pages"] == 2  # pages 100 and 300 of the registry and the data
     assert one(df, "Verket B", "page_id")["count_pages"] == 1  # a page with no items counts
+
+
+def test_redirect_patterns_spell_the_maskers_tokens():
+    import re
+
+    from analysis.snapshot.privacy import EMAIL_MASK, PHONE_MASK
+
+    assert re.search(insights.REDIRECT_PATTERN, f"Ring {PHONE_MASK}")
+    assert re.search(insights.REDIRECT_PATTERN, f"Skriv till {EMAIL_MASK}")
+
+
+def test_the_methodology_states_the_new_definitions_with_the_codes_constants():
+    from analysis import methodology
+    from analysis.read import metrics
+
+    en = dict(methodology.definitions("en"))
+    assert f"{metrics.STORM_FACTOR} × the page's usual rate" in en["Storms"]
+    assert f"{metrics.STORM_MIN_ITEMS} items" in en["Storms"]
+    assert f"within {metrics.FOLLOW_UP_HOURS // 24} days" in en["Follow-up rate (a proxy)"]
+    assert "a proxy" in en["Redirect rate (a proxy)"].lower()
+    for _, phrase in metrics.REDIRECT_PATTERNS:
+        assert phrase in en["Redirect rate (a proxy)"]
+    assert "not counted as misses" in en["Within the goal"]
+    assert "first reply stamped at or after it" in en["Page reply"]
+    assert "still count as inbound items" in en["Open wall"]
+    assert "Sundays open" in en["Response time"]
+    assert "count_pages counts the agency's pages" in en["Page and agency"]
+    assert "skin tones" in en["Scope"]

@@ -15,7 +15,6 @@ import pandas as pd
 from analysis.read import metrics, profile
 from analysis.read.dataset import Dataset
 from analysis.read.metrics import FilterError, Filters
-from analysis.snapshot.privacy import EMAIL_MASK, PHONE_MASK
 
 HISTORY_PERIODS = ("month", "quarter")
 HISTORY_COLUMNS = (
@@ -23,43 +22,14 @@ HISTORY_COLUMNS = (
     "movement", "reply_rate", "median_response_min", "inbound", "rated", "is_ranked",
 )  # fmt: skip
 
-# -- answer quality -------------------------------------------------------------------------------
-
-FOLLOW_UP_HOURS = 168  # a visitor's new item in the thread up to a week after the first reply
-# A first reply that sends the visitor elsewhere: (RE2 pattern, what it catches). Matched
-# case-insensitively anywhere in the reply's masked text; a phone number or e-mail address in
-# a reply has been masked, so its mask token is what is matched.
-REDIRECT_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"\bringa? (?:oss|till oss|vår|vårt|kundservice|kundtjänst|kundcenter)", "ring oss …"),
-    (
-        r"\bkontakta (?:oss|vår|vårt|kundservice|kundtjänst|kundcenter|din handläggare"
-        r"|handläggaren)",
-        "kontakta oss …",
-    ),
-    (r"\b(?:mejla|maila|e-posta) (?:oss|till)", "mejla oss …"),
-    (
-        r"\bskicka (?:ett |en )?(?:mejl|mail|e-post|e-brev|pm\b|privat meddelande|meddelande)",
-        "skicka ett mejl / meddelande …",
-    ),
-    (r"kontaktformulär|webbformulär|e-tjänst", "kontaktformulär, webbformulär, e-tjänst"),
-    (r"mina sidor", "Mina sidor"),
-    (r"servicekontor|servicecenter", "servicekontor"),
-    (r"\bcall us|\bgive us a call|\bphone us", "call us"),
-    (r"\bcontact (?:us|our)", "contact us"),
-    (r"\be-?mail us|\bsend us an? (?:e-?mail|message)", "e-mail us"),
-    (r"contact form|web form|\bmy pages", "contact form, web form, My pages"),
-    (r"private message|direct message|\bdm us\b|\binbox\b", "private message"),
-    (r"\[telefon\]", f"a phone number (masked as {PHONE_MASK})"),
-    (r"\[e-post\]", f"an e-mail address (masked as {EMAIL_MASK})"),
-)
-REDIRECT_PATTERN = "(?i)(?:" + "|".join(p for p, _ in REDIRECT_PATTERNS) + ")"
-assert PHONE_MASK == "[telefon]" and EMAIL_MASK == "[e-post]"  # the patterns spell them out
-
-# -- storms ---------------------------------------------------------------------------------------
-
-STORM_WINDOW_MINUTES = 15  # fixed clock quarters (:00, :15, :30, :45)
-STORM_FACTOR = 10  # × the page's usual (median non-empty) quarter-hour count …
-STORM_MIN_ITEMS = 20  # … and never fewer than this many arrivals in the quarter
+# the definitions' constants live in metrics (imported without pandas or pyarrow, for the
+# methodology and the CLI's help); named here too for the callers of this module
+FOLLOW_UP_HOURS = metrics.FOLLOW_UP_HOURS
+REDIRECT_PATTERNS = metrics.REDIRECT_PATTERNS
+REDIRECT_PATTERN = metrics.REDIRECT_PATTERN
+STORM_WINDOW_MINUTES = metrics.STORM_WINDOW_MINUTES
+STORM_FACTOR = metrics.STORM_FACTOR
+STORM_MIN_ITEMS = metrics.STORM_MIN_ITEMS
 
 
 def _all_entities(ds: Dataset, filters: Filters) -> list[str]:

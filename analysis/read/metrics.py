@@ -37,6 +37,49 @@ BUCKETS = (
     "unanswered",
 )  # fmt: skip
 BUCKET_EDGES_MIN = (120, 480, 1440)
+# -- answer quality -------------------------------------------------------------------------------
+
+FOLLOW_UP_HOURS = 168  # a visitor's new item in the thread up to a week after the first reply
+# A first reply that sends the visitor elsewhere: (RE2 pattern, what it catches). Matched
+# case-insensitively anywhere in the reply's masked text; a phone number or e-mail address in
+# a reply has been masked, so its mask token is what is matched.
+REDIRECT_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        r"\bringa? (?:oss|till oss|vår|vårt|kundservice|kundtjänst|kundcenter)",
+        "ring oss / ring kundservice",
+    ),
+    (
+        r"\bkontakta (?:oss|vår|vårt|kundservice|kundtjänst|kundcenter|din handläggare"
+        r"|handläggaren)",
+        "kontakta oss / kundservice / din handläggare",
+    ),
+    (r"\b(?:mejla|maila|e-posta) (?:oss|till)", "mejla oss"),
+    (
+        r"\bskicka (?:ett |en )?(?:mejl|mail|e-post|e-brev|pm\b|privat meddelande|meddelande)",
+        "skicka ett mejl / meddelande / pm",
+    ),
+    (r"kontaktformulär|webbformulär|e-tjänst", "kontaktformulär, webbformulär, e-tjänst"),
+    (r"mina sidor", "Mina sidor"),
+    (r"servicekontor|servicecenter", "servicekontor, servicecenter"),
+    (r"\bcall us|\bgive us a call|\bphone us", "call us, give us a call"),
+    (r"\bcontact (?:us|our)", "contact us"),
+    (r"\be-?mail us|\bsend us an? (?:e-?mail|message)", "e-mail us, send us a message"),
+    (r"contact form|web form|\bmy pages", "contact form, web form, My pages"),
+    (r"private message|direct message|\bdm us\b|\binbox\b", "private / direct message, inbox"),
+    (r"\[telefon\]", "[telefon]"),
+    (r"\[e-post\]", "[e-post]"),
+)
+REDIRECT_PATTERN = "(?i)(?:" + "|".join(p for p, _ in REDIRECT_PATTERNS) + ")"
+# the mask tokens are spelled out (privacy.PHONE_MASK, privacy.EMAIL_MASK; a test checks them):
+# importing the masker would bring pyarrow into the CLI's rank
+
+# -- storms ---------------------------------------------------------------------------------------
+
+STORM_WINDOW_MINUTES = 15  # fixed clock quarters (:00, :15, :30, :45)
+STORM_FACTOR = 10  # × the page's usual (median non-empty) quarter-hour count …
+STORM_MIN_ITEMS = 20  # … and never fewer than this many arrivals in the quarter
+
+
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
