@@ -27,7 +27,7 @@ from analysis.datafolder import (
     demo_lock_path,
     list_snapshots,
 )
-from analysis.read import metrics, profile
+from analysis.read import insights, metrics, profile
 from analysis.read.dataset import Dataset
 
 RESULT_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
@@ -60,6 +60,7 @@ def source(spinner_text: str) -> Path:
     if list_snapshots(demo_folder):
         return demo_folder
     from analysis.sources import demo  # numpy and the generator load only when a demo is made
+
     parent.mkdir(parents=True, exist_ok=True)
     with st.spinner(spinner_text, show_time=True):
         with demo_lock_path(parent).open("a+") as lock:
@@ -121,6 +122,10 @@ MARTS = {
     "profile_slowest": profile.profile_slowest,
     "profile_unanswered": profile.profile_unanswered,
     "profile_activity": profile.profile_activity,
+    "answer_quality": insights.answer_quality,
+    "moderation": insights.moderation,
+    "storms": insights.storms,
+    "history_month": insights.history_by_month,
 }
 
 
@@ -134,3 +139,15 @@ def mart(ds: Dataset, name: str, filters: metrics.Filters, ids) -> pd.DataFrame:
     if name not in MARTS:
         raise KeyError(name)
     return _mart(ds, key(ds), name, filters, tuple(ids))
+
+
+def movement(ds: Dataset, filters: metrics.Filters) -> dict | None:
+    """The leaderboard's movement against the period before the chosen one (None for the whole
+    data): {'frame': page_id, movement, is_new; 'since', 'until': the period before}."""
+    if filters.since is None or filters.until is None:
+        return None
+    since, until = insights.previous_period(filters.since, filters.until)
+    moved = insights.movement(
+        ranking(ds, filters), ranking(ds, filters.with_(since=since, until=until))
+    )
+    return {"frame": moved[["page_id", "movement", "is_new"]], "since": since, "until": until}

@@ -207,3 +207,8 @@ def history(ds: Dataset, filters: Filters, by: str = "month", entity_ids=None) -
     if entity_ids is not None:
         out = out[out["page_id"].isin(list(entity_ids))].reset_index(drop=True)
     return out[[*HISTORY_COLUMNS, "is_new"]]
+
+
+def history_by_month(ds: Dataset, filters: Filters, entity_ids) -> pd.DataFrame:
+    """`history` by month for the entities named (the profile's rank-over-time chart)."""
+    return history(ds, filters, "month", entity_ids)
