@@ -238,16 +238,19 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Follow-up rate (a proxy)",
         "Av de besvarade inlägg som kan tidsättas: andelen där samma besökare (samma pseudonym) "
         "skrev ett nytt inkommande inlägg på samma ställe efter sidans första svar och inom "
-        f"{metrics.FOLLOW_UP_HOURS // 24} dagar — svaret löste kanske inte saken. Samma ställe: "
+        f"{metrics.FOLLOW_UP_HOURS} timmar från det — svaret löste kanske inte saken. "
+        "Samma ställe: "
         "under samma av sidans inlägg för en kommentar, på sidans vägg för ett besökarinlägg. "
-        "En indikator, inte ett mått på kvalitet: besökare skriver också för att tacka. "
+        "En indikator, inte ett mått på kvalitet: besökare skriver också för att tacka. Ett "
+        "längre fönster fångar mest flitiga kommentatorers nya, orelaterade inlägg. "
         "Besökares svar inne i trådar sparas inte (de är samtal), så uppföljningar där räknas "
         "inte.",
         "Of the answered items that can be timed: the share whose visitor (the same pseudonym) "
         "wrote a new inbound item in the same place after the page's first reply and within "
-        f"{metrics.FOLLOW_UP_HOURS // 24} days — the answer may not have settled it. The same "
+        f"{metrics.FOLLOW_UP_HOURS} hours of it — the answer may not have settled it. The same "
         "place: under the same page post for a comment, on the page's wall for a visitor post. "
-        "A proxy, not a measure of quality: visitors also write to say thanks. Visitors' "
+        "A proxy, not a measure of quality: visitors also write to say thanks. A longer "
+        "window mostly catches frequent commenters' new, unrelated items. Visitors' "
         "replies inside threads are not stored (they are conversation), so follow-ups there "
         "are not counted.",
     ),

@@ -173,8 +173,8 @@ def test_follow_up_rate_counts_a_visitor_writing_again_after_the_first_reply(ds)
     aq = one(insights.answer_quality(ds, JANUARY, [Q_PAGE]), Q_PAGE)
     # answered and timed: c1, c2, c3, c4, c7, v1, s1, h1 = 8. Followed up: c1 (u1 again at
     # 12:00 under the same post, after the 11:00 reply; c1b at 10:30 came before it) and v1 (u4
-    # on the same wall the next day). Not: c2 (u2 wrote again under another post), c3 (u3 came
-    # back after 9 days, past the week).
+    # on the same wall 23 h 30 min after the reply). Not: c2 (u2 wrote again under another
+    # post), c3 (u3 came back after 9 days, past the 24 hours).
     assert (aq["follow_up_base"], aq["followed_up"]) == (8, 2)
     assert aq["follow_up_rate"] == pytest.approx(2 / 8)
 
@@ -394,7 +394,7 @@ def test_the_methodology_states_the_new_definitions_with_the_codes_constants():
     en = dict(methodology.definitions("en"))
     assert f"{metrics.STORM_FACTOR} × the page's usual rate" in en["Storms"]
     assert f"{metrics.STORM_MIN_ITEMS} items" in en["Storms"]
-    assert f"within {metrics.FOLLOW_UP_HOURS // 24} days" in en["Follow-up rate (a proxy)"]
+    assert f"within {metrics.FOLLOW_UP_HOURS} hours" in en["Follow-up rate (a proxy)"]
     assert "a proxy" in en["Redirect rate (a proxy)"].lower()
     for _, phrase in metrics.REDIRECT_PATTERNS:
         assert phrase in en["Redirect rate (a proxy)"]

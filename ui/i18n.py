@@ -252,9 +252,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "kpi_follow_up": ("Uppföljningsgrad", "Follow-up rate"),
     "kpi_follow_up_help": (
-        "Andel besvarade inlägg där besökaren skrev igen på samma ställe inom en vecka efter "
+        "Andel besvarade inlägg där besökaren skrev igen på samma ställe inom ett dygn efter "
         "svaret ({n} av {base})",
-        "Share of answered items whose visitor wrote again in the same place within a week of "
+        "Share of answered items whose visitor wrote again in the same place within a day of "
         "the reply ({n} of {base})",
     ),
     "kpi_redirect": ("Hänvisningsgrad", "Redirect rate"),

@@ -39,7 +39,7 @@ BUCKETS = (
 BUCKET_EDGES_MIN = (120, 480, 1440)
 # -- answer quality -------------------------------------------------------------------------------
 
-FOLLOW_UP_HOURS = 168  # a visitor's new item in the thread up to a week after the first reply
+FOLLOW_UP_HOURS = 24  # a visitor's new item in the thread up to a day after the first reply
 # A first reply that sends the visitor elsewhere: (RE2 pattern, what it catches). Matched
 # case-insensitively anywhere in the reply's masked text; a phone number or e-mail address in
 # a reply has been masked, so its mask token is what is matched.

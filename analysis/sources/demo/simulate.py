@@ -413,6 +413,8 @@ def _page(
     r1 = np.flatnonzero(answered & (first < as_of))  # an export holds no later reply
     r2 = np.flatnonzero(answered & (second_t < as_of))
     r_message = _reply_texts(rng, spec, cat, body, followup, r1, r2)
+    root = np.concatenate([vp_num, pp_num[parent]]).astype(np.int64)
+    _visitors_write_again(t_all, is_vp, root, author, followup & answered & (first < as_of), first)
 
     conversation = int(rng.poisson(0.8, int(is_vp.sum())).sum())
     n_texts = len(text_pools().texts.values)
@@ -422,7 +424,7 @@ def _page(
         pp_num=pp_num,
         n_vp=len(t_vp),
         t=t_all,
-        root=np.concatenate([vp_num, pp_num[parent]]).astype(np.int64),
+        root=root,
         message=((opening * n_texts + body) * len(CLOSINGS) + closing).astype(np.int32),
         author=author.astype(np.int32),
         hidden=hidden,
@@ -431,6 +433,33 @@ def _page(
         r_message=r_message.astype(np.int32),
         conversation=conversation,
     )
+
+
+FOLLOW_UP_WITHIN_US = 24 * 3600 * US  # the methodology's follow-up window (FOLLOW_UP_HOURS)
+
+
+def _visitors_write_again(
+    t: np.ndarray,
+    is_vp: np.ndarray,
+    root: np.ndarray,
+    author: np.ndarray,
+    asked: np.ndarray,
+    first: np.ndarray,
+) -> None:
+    """A visitor whose first reply asked a follow-up question writes again as a new item in the
+    same thread — many answer with a new comment rather than in the reply thread: the next item
+    under the same page post (on the wall, for a visitor post) after that reply, within a day,
+    becomes theirs (`author` edited in place; no draw, so the world is otherwise unchanged)."""
+    if not asked.any():
+        return
+    thread = np.where(is_vp, -1, root)  # the wall is one thread, each page post another
+    order = np.lexsort((t, thread))
+    s_thread, s_t = thread[order], t[order]
+    for k in np.flatnonzero(asked):  # a few thousand at most, on one page
+        lo, hi = np.searchsorted(s_thread, [thread[k], thread[k] + 1])
+        j = lo + np.searchsorted(s_t[lo:hi], first[k], side="right")
+        if j < hi and s_t[j] - first[k] <= FOLLOW_UP_WITHIN_US:
+            author[order[j]] = author[k]
 
 
 def _study_month(
