@@ -388,7 +388,7 @@ def buckets(ranking: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figur
                 ),
             )
         )
-    fig.update_layout(barmode="stack", bargap=0.25)
+    fig.update_layout(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
     fig.update_xaxes(title=t("buckets_x", lang), range=[0, 100])
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     height = max(theme.CHART_HEIGHT, 140 + 22 * len(labels))
@@ -396,26 +396,37 @@ def buckets(ranking: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figur
 
 
 def rank_history(history: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figure:
-    """Rank per period (1 on top), a line per entity; gaps where it was not ranked."""
+    """Rank per month (1 on top, whole places), a line per entity; gaps where it was not
+    ranked. Months are labelled in the page's language (Plotly only speaks English)."""
+    periods = sorted(set(history["period_start"]))
+    labels = {p: format.month(p, lang) for p in periods}
     fig = go.Figure()
     for i, eid in enumerate(names):
         part = history[history["page_id"] == eid]
         fig.add_trace(
             go.Scatter(
-                x=part["period_start"],
+                x=[labels[p] for p in part["period_start"]],
                 y=part["rank"].astype("Float64").astype("float64"),
                 mode="lines+markers",
                 name=_esc(names[eid]),
                 line={"color": theme.colour(i)},
                 customdata=(part["reply_rate"] * 100).tolist(),
                 hovertemplate=(
-                    "%{x|%Y-%m}: " + t("col_rank", lang) + " %{y} (%{customdata:.0f} %)"
+                    "%{x}: " + t("col_rank", lang) + " %{y} (%{customdata:.0f} %)"
                     "<extra>%{fullData.name}</extra>"
                 ),
             )
         )
-    fig.update_yaxes(title=t("col_rank", lang), autorange="reversed", rangemode="tozero")
-    fig.update_xaxes(title=t("history_x", lang))
+    worst = float(history["rank"].astype("Float64").max()) if history["rank"].notna().any() else 1
+    fig.update_yaxes(
+        title=t("col_rank", lang), range=[worst + 0.5, 0.5], tick0=1, dtick=max(1, round(worst / 6))
+    )
+    fig.update_xaxes(
+        title=t("history_x", lang),
+        type="category",
+        categoryorder="array",
+        categoryarray=[labels[p] for p in periods],
+    )
     fig.update_layout(showlegend=len(names) > 1)
     return _layout(fig, t("history_title", lang), lang)
 
