@@ -196,7 +196,6 @@ def _fetch_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from analysis import settings
 
     parser = _Parser(
         prog="python -m analysis",
@@ -267,55 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     _fetch_args(rf)
 
     r = sub.add_parser("rank", help="rank pages or agencies")
-    _data_dir_arg(r)
-    r.add_argument(
-        "--scope",
-        choices=settings.SCOPES,
-        default="all",
-        help=f"which inbound items count ({choices(settings.SCOPES, 'all')})",
-    )
-    r.add_argument(
-        "--clock",
-        choices=settings.CLOCKS,
-        default="wall",
-        help=f"wall clock or opening hours ({choices(settings.CLOCKS, 'wall')})",
-    )
-    r.add_argument(
-        "--since", type=_date, help="first day, YYYY-MM-DD, Europe/Stockholm (default: the first)"
-    )
-    r.add_argument(
-        "--until", type=_date, help="last day, inclusive, YYYY-MM-DD (default: the last)"
-    )
-    r.add_argument(
-        "--level",
-        choices=settings.LEVELS,
-        default="page",
-        help=f"rank pages or agencies ({choices(settings.LEVELS, 'page')})",
-    )
-    r.add_argument(
-        "--sector", help="only pages of this sector, as in the registry (default: every sector)"
-    )
-    r.add_argument("--snapshot", help="read the data as of this snapshot id (default: the latest)")
-    r.add_argument(
-        "--min-items",
-        type=_count("--min-items"),
-        default=settings.DEFAULT_MIN_ITEMS,
-        help="fewer rated items than this: listed, not ranked "
-        f"(default: {settings.DEFAULT_MIN_ITEMS})",
-    )
-    r.add_argument(
-        "--pending-hours",
-        type=_hours("--pending-hours"),
-        default=settings.DEFAULT_PENDING_HOURS,
-        help="an unanswered item younger than this is pending, not ignored "
-        f"(default: {settings.DEFAULT_PENDING_HOURS:g})",
-    )
-    r.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="output (default: table; allowed: table, csv, json)",
-    )
+    _view_args(r)
 
     d = sub.add_parser("demo", help="write the synthetic demo dataset as a snapshot")
     _data_dir_arg(d)
@@ -344,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser("compact", help="merge the committed snapshots into one")
     _data_dir_arg(cmp_)
 
+    _insight_parsers(sub)
+
     doc = sub.add_parser("docs", help="regenerate docs/methodology.md from the code")
     doc.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     return parser
@@ -369,6 +322,150 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
         help="import the valid items, write rejected ones to DATA_DIR/quarantine/ "
         "(default: the first bad item stops the ingest, nothing written)",
     )
+
+
+def _view_args(p: argparse.ArgumentParser) -> None:
+    """The filters every view takes: rank, history, quality, storms."""
+    from analysis import settings
+
+    def choices(values, default):
+        return f"default: {default}; allowed: {', '.join(values)}"
+
+    _data_dir_arg(p)
+    p.add_argument(
+        "--scope",
+        choices=settings.SCOPES,
+        default="all",
+        help=f"which inbound items count ({choices(settings.SCOPES, 'all')})",
+    )
+    p.add_argument(
+        "--clock",
+        choices=settings.CLOCKS,
+        default="wall",
+        help=f"wall clock or opening hours ({choices(settings.CLOCKS, 'wall')})",
+    )
+    p.add_argument(
+        "--since", type=_date, help="first day, YYYY-MM-DD, Europe/Stockholm (default: the first)"
+    )
+    p.add_argument(
+        "--until", type=_date, help="last day, inclusive, YYYY-MM-DD (default: the last)"
+    )
+    p.add_argument(
+        "--level",
+        choices=settings.LEVELS,
+        default="page",
+        help=f"rank pages or agencies ({choices(settings.LEVELS, 'page')})",
+    )
+    p.add_argument(
+        "--sector", help="only pages of this sector, as in the registry (default: every sector)"
+    )
+    p.add_argument("--snapshot", help="read the data as of this snapshot id (default: the latest)")
+    p.add_argument(
+        "--min-items",
+        type=_count("--min-items"),
+        default=settings.DEFAULT_MIN_ITEMS,
+        help="fewer rated items than this: listed, not ranked "
+        f"(default: {settings.DEFAULT_MIN_ITEMS})",
+    )
+    p.add_argument(
+        "--pending-hours",
+        type=_hours("--pending-hours"),
+        default=settings.DEFAULT_PENDING_HOURS,
+        help="an unanswered item younger than this is pending, not ignored "
+        f"(default: {settings.DEFAULT_PENDING_HOURS:g})",
+    )
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output (default: table; allowed: table, csv, json)",
+    )
+
+
+def _insight_parsers(sub) -> None:
+    h = sub.add_parser("history", help="rank, reply rate and median per month or quarter")
+    _view_args(h)
+    h.add_argument(
+        "--by",
+        choices=("month", "quarter"),
+        default="month",
+        help="period length (default: month; allowed: month, quarter)",
+    )
+    q = sub.add_parser(
+        "quality", help="follow-up and redirect rates (proxies), hidden items, personnummer"
+    )
+    _view_args(q)
+    st = sub.add_parser("storms", help="bursts of inbound items, with replies during and outside")
+    _view_args(st)
+
+
+def _view(args: argparse.Namespace):
+    from analysis.read import metrics
+    from analysis.read.dataset import Dataset
+
+    filters = metrics.Filters(
+        scope=args.scope,
+        clock=args.clock,
+        level=args.level,
+        since=args.since,
+        until=args.until,
+        sector=args.sector,
+        pending_hours=args.pending_hours,
+        min_items=args.min_items,
+    )
+    ds = Dataset(_rank_folder(args.data_dir, args.snapshot), snapshot=args.snapshot)
+    _check_sector(ds, args.sector)
+    return ds, filters
+
+
+def _print_frame(df, fmt: str) -> None:
+    """A result frame as CSV, JSON records or a plain-text table."""
+    import pandas as pd
+
+    from analysis.spreadsheet import csv_cell
+
+    def plain(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return None
+        if isinstance(value, pd.Timestamp | datetime | date):
+            return value.isoformat()
+        return value.item() if hasattr(value, "item") else value
+
+    rows = [[plain(v) for v in row] for row in df.astype(object).itertuples(index=False)]
+    if fmt == "csv":
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(df.columns)
+        out.writerows([csv_cell(v) for v in row] for row in rows)
+    elif fmt == "json":
+        records = [dict(zip(df.columns, row, strict=True)) for row in rows]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(df.to_string(index=False, na_rep="–") if len(df) else "nothing to show")
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from analysis.read import insights
+
+    ds, filters = _view(args)
+    _print_frame(insights.history(ds, filters, args.by).drop(columns=["is_new"]), args.format)
+    return 0
+
+
+def cmd_quality(args: argparse.Namespace) -> int:
+    from analysis.read import insights
+
+    ds, filters = _view(args)
+    _print_frame(insights.quality_table(ds, filters), args.format)
+    return 0
+
+
+def cmd_storms(args: argparse.Namespace) -> int:
+    from analysis.read import insights
+
+    ds, filters = _view(args)
+    _print_frame(insights.storms(ds, filters), args.format)
+    return 0
 
 
 def _progress(done: int, total: int, result) -> None:
@@ -804,6 +901,9 @@ COMMANDS = {
     "publish": cmd_publish,
     "compact": cmd_compact,
     "docs": cmd_docs,
+    "history": cmd_history,
+    "quality": cmd_quality,
+    "storms": cmd_storms,
 }
 
 

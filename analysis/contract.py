@@ -57,6 +57,9 @@ POSTS_SCHEMA = pa.schema(
         ("is_question", pa.bool_()),
         ("is_hidden", pa.bool_()),
         ("permalink_url", pa.string()),
+        # added after schema version 1's first snapshots: older posts.parquet files lack it and
+        # read as null (unknown) through int_inbound_posts
+        ("has_personnummer", pa.bool_()),
     ]
 )
 REPLIES_SCHEMA = pa.schema(

@@ -35,9 +35,15 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Sida och myndighet",
         "Page and agency",
         "En sida är en Facebooksida. En myndighet är organisationen bakom en eller flera sidor "
-        "(Försäkringskassan har flera). Rankningen görs per sida eller per myndighet.",
+        "(Försäkringskassan har flera). Rankningen görs per sida eller per myndighet. På "
+        "myndighetsnivå håller kolumnerna page_id och page_name myndighetens namn (som agency), "
+        "och count_pages räknar myndighetens sidor i data (med sektorfiltret), även sidor utan "
+        "inkommande inlägg i perioden.",
         "A page is a Facebook page. An agency is the organisation behind one or more pages "
-        "(Försäkringskassan runs several). Rankings work at page level and at agency level.",
+        "(Försäkringskassan runs several). Rankings work at page level and at agency level. At "
+        "agency level the columns page_id and page_name hold the agency's name (as agency "
+        "does), and count_pages counts the agency's pages in the data (within the sector "
+        "filter), pages without inbound items in the period included.",
     ),
     Definition(
         "inbound",
@@ -61,11 +67,15 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Besökarinlägg, kommentarer, alla (båda) eller frågor: inkommande inlägg med ett "
         "frågetecken eller som inleder en mening med ett frågeord (t.ex. "
         + ", ".join(INTERROGATIVES[:8])
-        + ").",
+        + "). Allt som inte är bokstäver i början av en mening hoppas över före frågeordet: "
+        "mellanslag, citattecken, tankstreck, siffror, symboler och emoji (även med hudton, "
+        "sammansatta emoji och flaggor), så ”👍 När kommer …” är en fråga.",
         "Visitor posts, comments, all (both) or questions: inbound items with a question mark "
         "or a sentence opening with an interrogative (e.g. "
         + ", ".join(INTERROGATIVES[-12:-4])
-        + ").",
+        + "). Any run of non-letters that opens a sentence is skipped before the "
+        "interrogative: spaces, quote marks, dashes, digits, symbols and emoji (with skin "
+        "tones, ZWJ sequences and flags too), so “👍 När kommer …” is a question.",
     ),
     Definition(
         "answer_log",
@@ -90,10 +100,14 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Page reply",
         "En kommentar skriven av sidan själv: i ett besökarinläggs kommentarsträd, eller i "
         "tråden under en kommentar. Bara det första svaret räknas. Ett svar stämplat före sitt "
-        "inlägg är en dataavvikelse: inlägget räknas som besvarat men tidsätts inte.",
+        "inlägg är en dataavvikelse: inlägget räknas som besvarat men tidsätts inte. Har "
+        "inlägget både ett svar stämplat före och ett efter, tidsätts det av det första svaret "
+        "stämplat vid eller efter inlägget; det tidigare bortses från.",
         "A comment written by the page itself: anywhere in a visitor post's comment tree, or "
         "in the thread under a top-level comment. Only the first reply counts. A reply stamped "
-        "before its item is a data anomaly: the item counts as answered but is not timed.",
+        "before its item is a data anomaly: the item counts as answered but is not timed. An "
+        "item with one reply stamped before it and one after is timed by the first reply "
+        "stamped at or after it; the earlier one is ignored.",
     ),
     Definition(
         "response_time",
@@ -103,13 +117,17 @@ DEFINITIONS: tuple[Definition, ...] = (
         "(kalendertid) eller öppettider (bara öppen tid räknas; standard "
         f"{DEFAULT_HOURS_SPEC} {TIMEZONE}, stängt på svenska helgdagar samt midsommar-, "
         "jul- och nyårsafton; öppettider per sida i registret). Ett inlägg som kommer när det "
-        "är stängt börjar räknas vid nästa öppning. Sommartid hanteras i lokal tid.",
+        "är stängt börjar räknas vid nästa öppning. Sommartid hanteras i lokal tid. Öppettider "
+        "i registret som tar med söndagar räknar söndagarna som öppna; helgdagarna och de tre "
+        "aftnarna är stängda vilka veckotider som än anges (utom med `always`, dygnet runt).",
         "First reply time minus item time, in minutes, on one of two clocks: wall (calendar "
         "time) or business (only opening hours count; default "
         f"{DEFAULT_HOURS_SPEC} {TIMEZONE}, closed on Swedish public holidays and on "
         "Midsummer, Christmas and New Year's Eve; per-page hours in the registry). An item "
         "that arrives when closed starts its clock at the next opening. Daylight saving time "
-        "is handled in local time.",
+        "is handled in local time. Registry hours that include Sundays keep Sundays open; "
+        "public holidays and the three eves are closed whatever the weekly hours say (except "
+        "with `always`, round the clock).",
     ),
     Definition(
         "pending",
@@ -153,10 +171,14 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Within the goal",
         f"Andel inlägg besvarade inom sidans svarsmål (standard {SLA} minuter, på vald klocka "
         "— myndigheternas eget mål är två timmar inom öppettid). Obesvarade räknas som missar; "
-        "väntande räknas inte.",
+        "väntande räknas inte. Inlägg som bara har ett svar stämplat före sig lämnas utanför "
+        "(de räknas inte som missar): de är besvarade men går inte att tidsätta, så andelens "
+        "bas kan vara mindre än svarsfrekvensens.",
         f"Share of items answered within the page's goal (default {SLA} minutes on the chosen "
         "clock — the agencies' own goal is two hours within opening hours). Unanswered items "
-        "count as misses; pending ones are left out.",
+        "count as misses; pending ones are left out. Items answered only by a reply stamped "
+        "before them are left out too (not counted as misses): they were answered but cannot "
+        "be timed, so this share's base can be smaller than the reply rate's.",
     ),
     Definition(
         "km_median",
@@ -187,9 +209,119 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Öppen vägg",
         "Open wall",
         "Om sidans vägg tar emot inlägg från besökare. En stängd vägg är inte samma sak som en "
-        "öppen vägg som ignoreras.",
+        "öppen vägg som ignoreras. Säger registret att väggen är stängd men data har "
+        "besökarinlägg (väggen stängdes senare, eller registret har fel), visas väggen som "
+        "stängd och besökarinläggen räknas ändå som inkommande inlägg: det sidan fått räknas.",
         "Whether the page's wall accepts visitor posts. A closed wall is not the same as an "
-        "open wall that is ignored.",
+        "open wall that is ignored. When the registry says the wall is closed but the data has "
+        "visitor posts (the wall was closed later, or the registry is wrong), the wall is shown "
+        "as closed and the visitor posts still count as inbound items: what a page got counts.",
+    ),
+    Definition(
+        "buckets",
+        "Svarstidsintervall",
+        "Response-time buckets",
+        "Andelen inlägg besvarade inom 0–2 timmar, 2–8 timmar, 8–24 timmar och efter mer än "
+        "24 timmar på vald klocka (övre gränsen ingår: 120 minuter är 0–2 timmar), "
+        "besvarade men ej tidsatta (bara ett svar stämplat före inlägget) och obesvarade; "
+        "väntande visas för sig. Med de väntande blir summan alla inkommande inlägg. "
+        "Andelarna räknas på bedömda inlägg (väntande undantagna).",
+        "The share of items answered within 0–2 hours, 2–8 hours, 8–24 hours and after more "
+        "than 24 hours on the chosen clock (the upper edge belongs to the bucket: 120 minutes "
+        "is 0–2 hours), answered but untimed (only a reply stamped before the item) and "
+        "unanswered; pending items are shown apart. With the pending ones they add up to all "
+        "inbound items. Shares are of the rated items (pending excluded).",
+    ),
+    Definition(
+        "history",
+        "Rankningshistorik och förflyttning",
+        "Ranking history and movement",
+        "Rangen per kalendermånad eller kvartal (Europe/Stockholm) är rankningen för just den "
+        "perioden, med samma regler. Förflyttningen är rangen i perioden före minus rangen nu "
+        "(↑3: tre platser upp); ”ny” när sidan rankas nu men inte rankades i perioden före. "
+        "I rankningen jämförs vald period med perioden före: lika många hela månader före när "
+        "perioden är hela månader (en månad, ett kvartal), annars lika många dagar före. "
+        "Ingen förflyttning för hela datamängden.",
+        "A page's rank per calendar month or quarter (Europe/Stockholm) is the ranking of that "
+        "period alone, by the same rules. Movement is the rank in the period before minus the "
+        "rank now (↑3: up three places); “new” when the page is ranked now but was not in the "
+        "period before. On the leaderboard the chosen period is compared with the one before: "
+        "as many whole months before when the period is whole months (a month, a quarter), "
+        "otherwise as many days before. No movement for the whole data.",
+    ),
+    Definition(
+        "follow_up",
+        "Uppföljningsgrad (indikator)",
+        "Follow-up rate (a proxy)",
+        "Av de besvarade inlägg som kan tidsättas: andelen där samma besökare (samma pseudonym) "
+        "skrev ett nytt inkommande inlägg på samma ställe efter sidans första svar och inom "
+        f"{metrics.FOLLOW_UP_HOURS} timmar från det — svaret löste kanske inte saken. "
+        "Samma ställe: "
+        "under samma av sidans inlägg för en kommentar, på sidans vägg för ett besökarinlägg. "
+        "En indikator, inte ett mått på kvalitet: besökare skriver också för att tacka. Ett "
+        "längre fönster fångar mest flitiga kommentatorers nya, orelaterade inlägg. "
+        "Besökares svar inne i trådar sparas inte (de är samtal), så uppföljningar där räknas "
+        "inte.",
+        "Of the answered items that can be timed: the share whose visitor (the same pseudonym) "
+        "wrote a new inbound item in the same place after the page's first reply and within "
+        f"{metrics.FOLLOW_UP_HOURS} hours of it — the answer may not have settled it. The same "
+        "place: under the same page post for a comment, on the page's wall for a visitor post. "
+        "A proxy, not a measure of quality: visitors also write to say thanks. A longer "
+        "window mostly catches frequent commenters' new, unrelated items. Visitors' "
+        "replies inside threads are not stored (they are conversation), so follow-ups there "
+        "are not counted.",
+    ),
+    Definition(
+        "redirect",
+        "Hänvisningsgrad (indikator)",
+        "Redirect rate (a proxy)",
+        "Av sidans första svar (det svar som tidsätter inlägget): andelen som skickar besökaren "
+        "någon annanstans, enligt en lista med svenska och engelska uttryck (oavsett "
+        "versaler): " + "; ".join(d for _, d in metrics.REDIRECT_PATTERNS) + ". Telefonnummer "
+        "och e-postadresser i svar är maskerade, så det är maskeringen som känns igen. En "
+        "indikator: en hänvisning kan vara rätt svar.",
+        "Of the page's first replies (the reply that times the item): the share that sends the "
+        "visitor elsewhere, by a list of Swedish and English phrases (any case): "
+        + "; ".join(d for _, d in metrics.REDIRECT_PATTERNS)
+        + ". Phone numbers and e-mail "
+        "addresses in replies are masked, so the mask is what is recognised. A proxy: a "
+        "redirect can be the right answer.",
+    ),
+    Definition(
+        "moderation",
+        "Moderering och personnummer",
+        "Moderation and personal identity numbers",
+        "Per sida och månad: inkommande inlägg som sidan dolt (enligt exportens is_hidden; "
+        "Graph API anger det bara för kommentarer, övriga räknas som okänt), inlägg där "
+        "maskeringen hittade ett personnummer eller samordningsnummer (en flagga som sätts vid "
+        "inläsningen; numret sparas aldrig) och andelen av dem som sidan dolt. Andelarnas bas "
+        "är inläggen där det är känt om de dolts. Ögonblicksbilder från före flaggan räknas "
+        "som okända.",
+        "Per page and month: inbound items the page hid (the export's is_hidden; the Graph API "
+        "gives it for comments only, the rest count as unknown), items in which masking found "
+        "a personal identity or co-ordination number (a flag set at ingest; the number itself "
+        "is never stored), and the share of those the page hid. The shares' base is the items "
+        "whose hidden state is known. Snapshots from before the flag count as unknown.",
+    ),
+    Definition(
+        "storms",
+        "Stormar",
+        "Storms",
+        f"En storm är en följd av kvartar ({metrics.STORM_WINDOW_MINUTES} minuter, fasta "
+        "klockkvartar) i rad där en sidas inkommande inlägg når minst det största av "
+        f"{metrics.STORM_FACTOR} × sidans vanliga takt och {metrics.STORM_MIN_ITEMS} inlägg. "
+        "Den vanliga takten är medianen av antalet inlägg över sidans kvartar med minst ett "
+        "inlägg i vald period och urval. För varje storm visas start, slut, storlek och "
+        "längd, och svarsfrekvens och median svarstid under stormen mot samma sida utanför "
+        "sina stormar. En skur som delas av en kvartsgräns räknas per kvart.",
+        f"A storm is a run of consecutive quarter hours ({metrics.STORM_WINDOW_MINUTES} "
+        "minutes, fixed clock quarters) in which a page's inbound items reach at least the "
+        f"greater of {metrics.STORM_FACTOR} × the page's usual rate and "
+        f"{metrics.STORM_MIN_ITEMS} items. The usual rate is the median count over the page's "
+        "quarters with at least one item in the chosen period and scope. Each storm is listed "
+        "with its start, end, size and duration, and its reply rate and median response time "
+        "against the same page outside its storms. A burst split by a quarter boundary is "
+        "counted per quarter.",
     ),
     Definition(
         "privacy",

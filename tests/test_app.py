@@ -151,7 +151,7 @@ def test_scatter_and_downloads_are_there(app_env):
     at = start()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["CSV", "Excel"]
-    assert len(at.get("plotly_chart")) == 1
+    assert [c.key for c in at.get("plotly_chart")] == ["scatter", "buckets"]
 
 
 # -- the address ----------------------------------------------------------------------------------
@@ -271,14 +271,15 @@ def test_language_switch(app_env):
 def test_profile_shows_public_text_as_text(app_env):
     at = start({"id": "1004"}, "views/profile.py")
     no_errors(at)
-    # trend, distribution, activity and the open heatmap tab's (hidden tabs are not drawn)
-    assert len(at.get("plotly_chart")) == 4
+    # trend, distribution, activity, rank history and the open heatmap tab's (hidden tabs are
+    # not drawn)
+    assert len(at.get("plotly_chart")) == 5
     assert len(at.dataframe) == 1, "only the open tab's table: the slowest items"
     frames = [at.dataframe[0].value]
     at.session_state["items_tab"] = "Obesvarade"  # what a click on the tab does
     at.run()
     no_errors(at)
-    assert len(at.dataframe) == 1 and len(at.get("plotly_chart")) == 4
+    assert len(at.dataframe) == 1 and len(at.get("plotly_chart")) == 5
     frames.append(at.dataframe[0].value)
     assert not frames[0].equals(frames[1]), "the other tab's table is shown"
     texts = pd.concat(frames)  # slowest and unanswered items
@@ -296,9 +297,52 @@ def test_profile_heatmap_tabs_draw_one_chart_each(app_env):
         at.run()
         no_errors(at)
         charts = at.get("plotly_chart")
-        assert len(charts) == 4
+        assert len(charts) == 5
         titles.append(json.loads(charts[-1].proto.spec)["layout"]["title"]["text"])
     assert len(set(titles)) == 3, titles
+
+
+def test_rankings_show_movement_against_the_period_before(app_env):
+    from analysis.read import insights
+    from analysis.read.metrics import Filters, rank
+
+    at = start({"period": "2017-01"})
+    no_errors(at)
+    board = leaderboard(at)
+    ds = Dataset(app_env)
+    jan = rank(
+        ds,
+        Filters(since=pd.Timestamp("2017-01-01").date(), until=pd.Timestamp("2017-01-31").date()),
+    )
+    dec = rank(
+        ds,
+        Filters(since=pd.Timestamp("2016-12-01").date(), until=pd.Timestamp("2016-12-31").date()),
+    )
+    moved = insights.movement(jan, dec).set_index("page_name")
+    expected = [
+        tables.move_text(moved.at[n, "movement"], bool(moved.at[n, "is_new"]), "sv")
+        for n in board["name"]
+    ]  # fmt: skip
+    assert board["move"].tolist() == expected
+    assert any(m.startswith(("↑", "↓", "=")) for m in expected)
+    assert "move" not in leaderboard(start()).columns  # the whole data has no period before
+
+
+def test_profile_shows_quality_moderation_rank_history_and_storms(app_env):
+    at = start({"id": "1004"}, "views/profile.py")
+    no_errors(at)
+    labels = [m.label for m in at.metric]
+    for label in ("Uppföljningsgrad", "Hänvisningsgrad", "Dolda av sidan", "Personnummer dolda"):
+        assert label in labels
+    keys = [c.key for c in at.get("plotly_chart")]
+    assert "rank_history" in keys
+    history = json.loads(at.get("plotly_chart")[keys.index("rank_history")].proto.spec)
+    low, high = history["layout"]["yaxis"]["range"]
+    assert low > high == 0.5  # rank 1 on top
+    assert any("Inga stormar" in i.value for i in at.info)  # a quiet world has none
+    at = start({"id": "1004", "lang": "en"}, "views/profile.py")
+    no_errors(at)
+    assert "Follow-up rate" in [m.label for m in at.metric]
 
 
 def test_compare_needs_two(app_env):
@@ -308,7 +352,12 @@ def test_compare_needs_two(app_env):
     no_errors(at)
     assert at.info and not at.get("plotly_chart")
     at.multiselect(key="w_ids").set_value(["1001", "1002"]).run()
-    assert len(at.get("plotly_chart")) == 2
+    assert [c.key for c in at.get("plotly_chart")] == [
+        "compare_trend", "compare_distribution", "compare_buckets",
+    ]  # fmt: skip
+    buckets = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"]
+    assert [b["name"] for b in buckets][:2] == ["0–2 h", "2–8 h"] and len(buckets) == 6
+    assert len(buckets[0]["y"]) == 2  # a bar per entity
 
 
 def test_methodology_renders_the_code_definitions(app_env):

@@ -54,6 +54,43 @@ def test_rank_csv_and_json_hold_the_same_rows(study_data, capsys):
     assert all(r["median_response_min"] is None or r["median_response_min"] >= 0 for r in records)
 
 
+@pytest.mark.parametrize(
+    ("argv", "first_columns"),
+    [
+        (["history", "--by", "month", "--min-items", "1"], ["period", "period_start"]),
+        (["history", "--by", "quarter", "--level", "agency"], ["period", "period_start"]),
+        (["quality", "--scope", "comments"], ["page_id", "page_name"]),
+        (["storms", "--clock", "business"], ["entity_id", "page_id"]),
+    ],
+)
+def test_the_insight_commands_write_csv_json_and_tables(study_data, capsys, argv, first_columns):
+    assert main([*argv, "--data-dir", str(study_data), "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][:2] == first_columns
+    assert main([*argv, "--data-dir", str(study_data), "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == len(rows) - 1
+    assert main([*argv, "--data-dir", str(study_data)]) == 0
+    assert capsys.readouterr().out.strip()
+
+
+def test_history_csv_holds_the_ranking_of_each_month(study_data, capsys):
+    # the study export is January 2017: one month, comments A 5/6 and C 1/2 (min 1 item)
+    argv = ["history", "--data-dir", str(study_data), "--scope", "comments", "--min-items", "1"]
+    assert main([*argv, "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert {r["period"] for r in records} == {"2017-01"}
+    ranks = {r["page_id"]: r["rank"] for r in records}
+    assert ranks == {"100": 1, "300": 2, "200": None}
+    assert all(r["movement"] is None for r in records)  # nothing ranked in December
+
+
+def test_quality_counts_the_hidden_personnummer_of_the_study_export(study_data, capsys):
+    assert main(["quality", "--data-dir", str(study_data), "--format", "json"]) == 0
+    a = {r["page_id"]: r for r in json.loads(capsys.readouterr().out)}["100"]
+    # C1 carries a personnummer (masked at ingest); the export says nothing of hidden states
+    assert a["with_personnummer"] == 1 and a["personnummer_hidden_share"] is None
+
+
 def test_rank_table_prints_a_dash_for_what_is_not_known(study_data, capsys):
     assert main(["rank", "--data-dir", str(study_data)]) == 0
     out = capsys.readouterr().out

@@ -494,3 +494,44 @@ def test_too_few_items_is_a_clear_error(tmp_path, capsys):
         demo.generate(10)
     assert main(["demo", "--data-dir", str(tmp_path), "--items", "10"]) == 2
     assert "--items" in capsys.readouterr().err
+
+
+# -- the measures of analysis/read/insights.py have something true to show -------------------------
+
+
+def test_the_storms_of_the_demo_are_found_by_the_storm_rule(ds):
+    from analysis.read import insights
+
+    storms = insights.storms(ds, Filters(**YEAR)).set_index("page_id")
+    # Pensionsmyndigheten after TV4 (28 March 2017, 19:35 local), the twin parents' 500 in a
+    # quarter of an hour (12 October 2016) and Skatteverket's crash evening before 2 May
+    pension = storms.loc[[pid("pension")]]
+    assert len(pension) == 1
+    start = pension["start_at"].iloc[0].tz_convert("Europe/Stockholm")
+    assert start.date() == date(2017, 3, 28) and 19 <= start.hour <= 20
+    assert pension["size"].iloc[0] >= 400
+    twins = storms.loc[[pid("fk_foralder")]]
+    assert twins["start_at"].iloc[0].date() == date(2016, 10, 12) and twins["size"].iloc[0] >= 500
+    assert pid("skv_dekl") in storms.index
+    assert len(storms) == 3
+
+
+def test_skatteverkets_follow_up_questions_bring_visitors_back(ds):
+    from analysis.read import insights
+
+    aq = insights.answer_quality(ds, Filters(**YEAR)).set_index("entity_id")
+    busy = aq[aq["follow_up_base"] >= 500]
+    assert busy["follow_up_rate"].idxmax() == pid("skv_dekl")
+    assert busy.loc[pid("skv_dekl"), "follow_up_rate"] > 1.5 * busy["follow_up_rate"].median()
+
+
+def test_personnummer_comments_are_hidden_more_often_than_others(ds):
+    from analysis.read import insights
+
+    m = insights.moderation_totals(insights.moderation(ds, Filters(**YEAR)))
+    total = m[["hidden", "inbound", "hidden_unknown", "personnummer_hidden"]].sum()
+    known = m["personnummer_hidden_known"].sum()
+    assert m["with_personnummer"].sum() > 0 and m["personnummer_unknown"].sum() == 0
+    assert total["personnummer_hidden"] / known > 5 * total["hidden"] / (
+        total["inbound"] - total["hidden_unknown"]
+    )

@@ -43,6 +43,7 @@ def _tables(tmp_path):
             "created_at": [_utc(p[3]) for p in posts], "author_key": ["x"] * n,
             "message": ["?"] * n, "message_length": [1] * n, "is_question": [True] * n,
             "is_hidden": [False] * n, "permalink_url": [None] * n,
+            "has_personnummer": [False] * n,
         },
         schema=POSTS_SCHEMA,
     )  # fmt: skip

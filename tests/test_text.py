@@ -21,6 +21,16 @@ from analysis.snapshot.text import MAX_MESSAGE_CHARS, is_question, truncate
         "thanks! where is my refund",
         "Är det här rätt sida",
         "Min fråga: vad gäller?",
+        "\u201dHur gör jag",  # a quote mark
+        "– när kommer beslutet",  # a dash
+        "👍 När kommer pengarna",  # an emoji
+        "👍🏽 När kommer pengarna",  # with a skin tone
+        "👨\u200d👩\u200d👧 Hur ansöker vi",  # a ZWJ sequence
+        "🇸🇪 Vad gäller för utlandssvenskar",  # a flag
+        "❤️ Kan ni hjälpa mig",  # with a variation selector
+        "→ Vart ska jag vända mig",  # a symbol
+        "Tack! 🙏🙏 Hur länge dröjer det",  # after a sentence end
+        "2. Hur gör jag",  # a number before it
     ],
 )
 def test_questions_are_found(message):
@@ -35,6 +45,9 @@ def test_questions_are_found(message):
         "Hurra, pengarna kom",  # "hur" must end at a word boundary
         "Vadå. Det stämmer inte",
         "Great service",
+        "👍 Tack för svaret",  # an emoji before a statement
+        "🙂 Hurra",  # a word that only starts like an interrogative
+        "Bra 👍 kan vara",  # an interrogative mid-sentence, after an emoji
         "Canada is nice",
         "",
     ],

@@ -114,3 +114,43 @@ def facts(pages: pd.DataFrame, info: pd.Series, level: str, lang: str) -> str:
         hours=format.md_escape(", ".join(sorted(set(mine["opening_hours"])))),
         goal=format.duration(info["sla_minutes"], lang),
     )
+
+
+def quality(aq: pd.Series | None, mod: pd.Series | None, lang: str) -> None:
+    """A profile's answer-quality proxies and moderation figures (analysis/read/insights.py)."""
+
+    def n(value) -> str:
+        return format.number(0 if value is None or pd.isna(value) else value, lang)
+
+    def get(row: pd.Series | None, key: str):
+        return None if row is None else row.get(key)
+
+    c = st.columns(4)
+    c[0].metric(
+        t("kpi_follow_up", lang),
+        format.percent(get(aq, "follow_up_rate"), lang),
+        border=True,
+        help=t("kpi_follow_up_help", lang, n=n(get(aq, "followed_up")),
+               base=n(get(aq, "follow_up_base"))),
+    )  # fmt: skip
+    c[1].metric(
+        t("kpi_redirect", lang),
+        format.percent(get(aq, "redirect_rate"), lang),
+        border=True,
+        help=t("kpi_redirect_help", lang, n=n(get(aq, "redirected")),
+               base=n(get(aq, "first_replies"))),
+    )  # fmt: skip
+    known = None if mod is None else mod["inbound"] - mod["hidden_unknown"]
+    c[2].metric(
+        t("kpi_hidden", lang),
+        format.percent(get(mod, "hidden_share"), lang),
+        border=True,
+        help=t("kpi_hidden_help", lang, n=n(get(mod, "hidden")), base=n(known)),
+    )
+    c[3].metric(
+        t("kpi_pnr", lang),
+        format.percent(get(mod, "personnummer_hidden_share"), lang),
+        border=True,
+        help=t("kpi_pnr_help", lang, found=n(get(mod, "with_personnummer")),
+               n=n(get(mod, "personnummer_hidden")), base=n(get(mod, "personnummer_hidden_known"))),
+    )  # fmt: skip

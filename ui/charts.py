@@ -350,3 +350,103 @@ def week_heatmap(df: pd.DataFrame, value: str, title: str, unit: str, lang: str)
         title=t("hour", lang), showgrid=False, ticks="", tickvals=hours, ticktext=hours
     )
     return _layout(fig, title, lang, height=340)
+
+
+# -- the measures of analysis/read/insights.py ----------------------------------------------------
+
+# the response-time buckets, fast to slow, then answered-but-untimed and unanswered: greens to
+# oranges, then greys (Okabe–Ito is for categories; these are ordered)
+BUCKET_COLOURS = ("#1a9850", "#91cf60", "#fdae61", "#d73027", "#bdbdbd", "#525252")
+
+
+def buckets(ranking: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figure:
+    """Answered within 0–2 h, 2–8 h, 8–24 h, > 24 h, untimed and unanswered as shares of the
+    rated items: one stacked bar per entity, in the order of `names` (top first). Pending items
+    are apart: in the hover of the unanswered part and the caption."""
+    from analysis.read.metrics import BUCKETS
+
+    rows = ranking.set_index("page_id").loc[list(names)]
+    rated = rows["rated"].where(rows["rated"] > 0)
+    labels = [_esc(names[e]) for e in names]
+    fig = go.Figure()
+    for col, colour in zip(BUCKETS, BUCKET_COLOURS, strict=True):
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=(rows[col] / rated * 100).tolist(),
+                orientation="h",
+                name=t(f"bucket_{col}", lang),
+                marker_color=colour,
+                customdata=np.stack([rows[col], rows["pending"]], axis=-1),
+                hovertemplate=(
+                    "%{y}: %{x:.0f} % (%{customdata[0]})<extra>%{fullData.name}</extra>"
+                    if col != "unanswered"
+                    else "%{y}: %{x:.0f} % (%{customdata[0]}; "
+                    + t("bucket_pending_hover", lang)
+                    + " %{customdata[1]})<extra>%{fullData.name}</extra>"
+                ),
+            )
+        )
+    fig.update_layout(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
+    fig.update_xaxes(title=t("buckets_x", lang), range=[0, 100])
+    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
+    height = max(theme.CHART_HEIGHT, 140 + 22 * len(labels))
+    return _layout(fig, t("buckets_title", lang), lang, height=height)
+
+
+def rank_history(history: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figure:
+    """Rank per month (1 on top, whole places), a line per entity; gaps where it was not
+    ranked. Months are labelled in the page's language (Plotly only speaks English)."""
+    periods = sorted(set(history["period_start"]))
+    labels = {p: format.month(p, lang) for p in periods}
+    fig = go.Figure()
+    for i, eid in enumerate(names):
+        part = history[history["page_id"] == eid]
+        fig.add_trace(
+            go.Scatter(
+                x=[labels[p] for p in part["period_start"]],
+                y=part["rank"].astype("Float64").astype("float64"),
+                mode="lines+markers",
+                name=_esc(names[eid]),
+                line={"color": theme.colour(i)},
+                customdata=(part["reply_rate"] * 100).tolist(),
+                hovertemplate=(
+                    "%{x}: " + t("col_rank", lang) + " %{y} (%{customdata:.0f} %)"
+                    "<extra>%{fullData.name}</extra>"
+                ),
+            )
+        )
+    worst = float(history["rank"].astype("Float64").max()) if history["rank"].notna().any() else 1
+    fig.update_yaxes(
+        title=t("col_rank", lang), range=[worst + 0.5, 0.5], tick0=1, dtick=max(1, round(worst / 6))
+    )
+    fig.update_xaxes(
+        title=t("history_x", lang),
+        type="category",
+        categoryorder="array",
+        categoryarray=[labels[p] for p in periods],
+    )
+    fig.update_layout(showlegend=len(names) > 1)
+    return _layout(fig, t("history_title", lang), lang)
+
+
+def mark_storms(fig: go.Figure, storms: pd.DataFrame, lang: str) -> go.Figure:
+    """A dashed line at the start of each storm on a chart with a date axis, labelled with its
+    size (the labels are numbers, never text from the data)."""
+    for _, s in storms.iterrows():
+        start = pd.Timestamp(s["start_at"])
+        fig.add_vline(
+            x=start.tz_convert("Europe/Stockholm").tz_localize(None).to_pydatetime(),
+            line={"color": theme.GOAL, "dash": "dot", "width": 1.5},
+        )
+        fig.add_annotation(
+            x=start.tz_convert("Europe/Stockholm").tz_localize(None).to_pydatetime(),
+            y=1,
+            yref="paper",
+            text=t("storm_mark", lang, size=format.number(s["size"], lang)),
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font={"color": theme.GOAL, "size": 11},
+        )
+    return fig

@@ -32,7 +32,7 @@ from analysis.datafolder import (
     demo_lock_path,
     list_snapshots,
 )
-from analysis.read import metrics, profile
+from analysis.read import insights, metrics, profile
 from analysis.read.dataset import Dataset
 
 RESULT_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
@@ -167,6 +167,10 @@ MARTS = {
     "profile_slowest": profile.profile_slowest,
     "profile_unanswered": profile.profile_unanswered,
     "profile_activity": profile.profile_activity,
+    "answer_quality": insights.answer_quality,
+    "moderation": insights.moderation,
+    "storms": insights.storms,
+    "history_month": insights.history_by_month,
 }
 
 
@@ -180,3 +184,15 @@ def mart(ds: Dataset, name: str, filters: metrics.Filters, ids) -> pd.DataFrame:
     if name not in MARTS:
         raise KeyError(name)
     return _mart(ds, key(ds), name, filters, tuple(ids))
+
+
+def movement(ds: Dataset, filters: metrics.Filters) -> dict | None:
+    """The leaderboard's movement against the period before the chosen one (None for the whole
+    data): {'frame': page_id, movement, is_new; 'since', 'until': the period before}."""
+    if filters.since is None or filters.until is None:
+        return None
+    since, until = insights.previous_period(filters.since, filters.until)
+    moved = insights.movement(
+        ranking(ds, filters), ranking(ds, filters.with_(since=since, until=until))
+    )
+    return {"frame": moved[["page_id", "movement", "is_new"]], "since": since, "until": until}

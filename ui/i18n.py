@@ -222,6 +222,81 @@ STRINGS: dict[str, tuple[str, str]] = {
     "activity_inbound": ("Inkommande", "Inbound"),
     "activity_inbound_axis": ("Inkommande per vecka", "Inbound per week"),
     "activity_own_axis": ("Egna inlägg per vecka", "Own posts per week"),
+    # issue 17: buckets, movement and history, answer quality, moderation, storms
+    "buckets_title": (
+        "Svarstider i intervall (andel av bedömda inlägg, %)",
+        "Response times in buckets (share of rated items, %)",
+    ),
+    "buckets_x": ("Andel av bedömda inlägg (%)", "Share of rated items (%)"),
+    "buckets_note": (
+        "På vald klocka. Väntande inlägg ({pending}) ingår inte i staplarna.",
+        "On the chosen clock. Pending items ({pending}) are not in the bars.",
+    ),
+    "bucket_answered_0_2h": ("0–2 h", "0–2 h"),
+    "bucket_answered_2_8h": ("2–8 h", "2–8 h"),
+    "bucket_answered_8_24h": ("8–24 h", "8–24 h"),
+    "bucket_answered_over_24h": ("> 24 h", "> 24 h"),
+    "bucket_answered_untimed": ("Besvarade, ej tidsatta", "Answered, untimed"),
+    "bucket_unanswered": ("Obesvarade", "Unanswered"),
+    "bucket_pending_hover": ("väntande", "pending"),
+    "col_move": ("±", "±"),
+    "col_move_help": (
+        "Förflyttning sedan perioden före ({since}–{until}): ↑ upp, ↓ ned, ny = inte rankad då",
+        "Movement since the period before ({since}–{until}): ↑ up, ↓ down, new = not ranked then",
+    ),
+    "move_new": ("ny", "new"),
+    "history_title": ("Rang per månad", "Rank per month"),
+    "history_x": ("Månad", "Month"),
+    "history_empty": (
+        "Ingen rang att visa: för få bedömda inlägg i varje månad.",
+        "No rank to show: too few rated items in every month.",
+    ),
+    "quality_heading": ("Svarens kvalitet och moderering", "Answer quality and moderation"),
+    "quality_note": (
+        "Uppföljnings- och hänvisningsgraden är indikatorer, inte mått på kvalitet; se Metod.",
+        "The follow-up and redirect rates are proxies, not measures of quality; see Methodology.",
+    ),
+    "kpi_follow_up": ("Uppföljningsgrad", "Follow-up rate"),
+    "kpi_follow_up_help": (
+        "Andel besvarade inlägg där besökaren skrev igen på samma ställe inom ett dygn efter "
+        "svaret ({n} av {base})",
+        "Share of answered items whose visitor wrote again in the same place within a day of "
+        "the reply ({n} of {base})",
+    ),
+    "kpi_redirect": ("Hänvisningsgrad", "Redirect rate"),
+    "kpi_redirect_help": (
+        "Andel första svar som hänvisar vidare: ring, mejla, formulär, Mina sidor ({n} av {base})",
+        "Share of first replies that send the visitor elsewhere: call, e-mail, a form, My pages "
+        "({n} of {base})",
+    ),
+    "kpi_hidden": ("Dolda av sidan", "Hidden by the page"),
+    "kpi_hidden_help": (
+        "{n} inlägg dolda av {base} där det är känt",
+        "{n} items hidden of {base} where it is known",
+    ),
+    "kpi_pnr": ("Personnummer dolda", "Personnummer hidden"),
+    "kpi_pnr_help": (
+        "{found} inlägg där maskeringen hittade ett personnummer; {n} av {base} kända dolda "
+        "(numret sparas aldrig)",
+        "{found} items where masking found a personnummer; {n} of {base} known hidden "
+        "(the number is never stored)",
+    ),
+    "storms_heading": ("Stormar", "Storms"),
+    "storms_note": (
+        "Kvartar med minst {factor} × sidans vanliga takt och minst {min} inlägg; se Metod.",
+        "Quarter hours with at least {factor} × the page's usual rate and {min} items; see "
+        "Methodology.",
+    ),
+    "storms_none": ("Inga stormar i perioden.", "No storms in the period."),
+    "storm_mark": ("storm: {size}", "storm: {size}"),
+    "col_storm_start": ("Start", "Start"),
+    "col_storm_page": ("Sida", "Page"),
+    "col_storm_duration": ("Längd", "Duration"),
+    "col_storm_size": ("Inlägg", "Items"),
+    "col_storm_rate": ("Svarsfrekvens under", "Reply rate during"),
+    "col_storm_rate_out": ("… utanför", "… outside"),
+    "col_storm_median": ("Median under", "Median during"),
+    "col_storm_median_out": ("… utanför", "… outside"),
     "heat_heading": ("Veckodag och timme", "Weekday and hour"),
     "heat_arrivals": ("Inkommande", "Arrivals"),
     "heat_median": ("Median svarstid", "Median response time"),

@@ -34,9 +34,20 @@ def flags(row, lang: str) -> str:
     return " · ".join(notes)
 
 
-def leaderboard(ranking: pd.DataFrame, level: str, lang: str):
+def move_text(movement, is_new: bool, lang: str) -> str:
+    """↑3, ↓1, = or new for a leaderboard row; empty for an unranked one."""
+    if is_new:
+        return t("move_new", lang)
+    if movement is None or pd.isna(movement):
+        return ""
+    movement = int(movement)
+    return f"↑{movement}" if movement > 0 else f"↓{-movement}" if movement < 0 else "="
+
+
+def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None = None):
     """The leaderboard as a Styler (Swedish/English display, numeric values for sorting) and
-    its st.dataframe column_config."""
+    its st.dataframe column_config. `moves` (from ui.data.movement): a movement column beside
+    the rank, against the period it names."""
     df = pd.DataFrame(
         {
             "rank": ranking["rank"].astype("Float64"),
@@ -58,6 +69,18 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str):
     )
     if level == "agency":
         df.insert(2, "pages", ranking["count_pages"])
+    if moves is not None:
+        moved = moves["frame"].set_index("page_id")
+        df.insert(
+            1,
+            "move",
+            [
+                move_text(moved.at[p, "movement"], bool(moved.at[p, "is_new"]), lang)
+                if p in moved.index
+                else ""
+                for p in ranking["page_id"]
+            ],
+        )
     styled = df.style.format(
         {
             "rank": lambda v: format.number(v, lang),
@@ -72,6 +95,16 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str):
     cc = st.column_config
     config = {
         "rank": cc.NumberColumn(t("col_rank", lang), width=48),
+        "move": cc.TextColumn(
+            t("col_move", lang),
+            help=t(
+                "col_move_help",
+                lang,
+                since=format.day(moves["since"], lang) if moves else "",
+                until=format.day(moves["until"], lang) if moves else "",
+            ),
+            width=44,
+        ),
         "name": cc.TextColumn(t(f"col_name_{level}", lang), width=185),
         "pages": cc.NumberColumn(t("col_pages", lang), width=55),
         "reply_rate": cc.ProgressColumn(
@@ -292,3 +325,32 @@ def contributions(ds, lang: str) -> tuple[pd.DataFrame, dict]:
         "snapshot": cc.TextColumn(t("col_snapshot", lang), width=300),
     }
     return pd.DataFrame(rows, columns=list(config)), config
+
+
+def storms(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
+    """The storms of a profile: start (Stockholm), page, duration, size, reply rate and median
+    during and outside."""
+    shown = pd.DataFrame(
+        {
+            "start": [format.moment(v, lang) for v in df["start_at"]],
+            "page": df["page_name"],
+            "duration": [format.duration(v, lang) for v in df["duration_min"]],
+            "size": df["size"],
+            "rate": [format.percent(v, lang) for v in df["reply_rate"]],
+            "rate_out": [format.percent(v, lang) for v in df["reply_rate_outside"]],
+            "median": [format.duration(v, lang) for v in df["median_response_min"]],
+            "median_out": [format.duration(v, lang) for v in df["median_response_min_outside"]],
+        }
+    )
+    cc = st.column_config
+    config = {
+        "start": cc.TextColumn(t("col_storm_start", lang)),
+        "page": cc.TextColumn(t("col_storm_page", lang)),
+        "duration": cc.TextColumn(t("col_storm_duration", lang)),
+        "size": cc.NumberColumn(t("col_storm_size", lang)),
+        "rate": cc.TextColumn(t("col_storm_rate", lang)),
+        "rate_out": cc.TextColumn(t("col_storm_rate_out", lang)),
+        "median": cc.TextColumn(t("col_storm_median", lang)),
+        "median_out": cc.TextColumn(t("col_storm_median_out", lang)),
+    }
+    return shown, config

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cards, charts, controls, data, state
+from ui import cards, charts, controls, data, format, state
 from ui.i18n import t
 
 lang = state.current_language()
@@ -33,3 +33,6 @@ else:
     chosen = {eid: names[eid] for eid in ids}  # in the chosen order: colours follow the cards
     charts.show(charts.weekly_trend(weekly, chosen, lang), key="compare_trend")
     charts.show(charts.distribution(dist, chosen, lang, None), key="compare_distribution")
+    charts.show(charts.buckets(ranking, chosen, lang), key="compare_buckets")
+    pending = int(rows.loc[ids, "pending"].sum())
+    st.caption(t("buckets_note", lang, pending=format.number(pending, lang)))

@@ -3,6 +3,7 @@ weekday × hour heatmaps (the Monday-morning backlog), slowest and unanswered it
 
 import streamlit as st
 
+from analysis.read.insights import STORM_FACTOR, STORM_MIN_ITEMS, moderation_totals
 from analysis.read.metrics import DEFAULT_PENDING_HOURS
 from analysis.read.profile import entities, peer_medians
 from ui import cards, charts, controls, data, format, state, tables
@@ -41,6 +42,7 @@ def mart(name: str):
 
 
 charts.show(charts.weekly_trend(mart("profile_weekly"), names, lang), key="trend")
+storms = mart("storms")
 left, right = st.columns(2)
 with left:
     charts.show(
@@ -48,7 +50,26 @@ with left:
         key="distribution",
     )
 with right:
-    charts.show(charts.activity(mart("profile_activity"), lang), key="activity")
+    activity = charts.mark_storms(charts.activity(mart("profile_activity"), lang), storms, lang)
+    charts.show(activity, key="activity")
+
+# the rank over the whole data, month by month (the period chosen is one point of it)
+with st.spinner(t("computing", lang)):
+    history = data.mart(ds, "history_month", f.with_(since=None, until=None), [entity_id])
+if history["rank"].notna().any():
+    charts.show(charts.rank_history(history, names, lang), key="rank_history")
+else:
+    st.info(t("history_empty", lang))
+
+st.subheader(t("quality_heading", lang))
+quality = mart("answer_quality").set_index("entity_id")
+moderation = moderation_totals(mart("moderation")).set_index("entity_id")
+cards.quality(
+    quality.loc[entity_id] if entity_id in quality.index else None,
+    moderation.loc[entity_id] if entity_id in moderation.index else None,
+    lang,
+)
+st.caption(t("quality_note", lang))
 
 # Tabs that rerun when switched: only the open tab's chart or table is built and drawn, so a
 # visit draws one heatmap and one table instead of three and two (the browser's work halves).
@@ -95,3 +116,14 @@ for tab, name, waited in zip(
         else:
             shown, config = tables.items(items, lang, waited, show_page=f.level == "agency")
             st.dataframe(shown, column_config=config, hide_index=True, key=name, placeholder="")
+
+st.subheader(t("storms_heading", lang))
+st.caption(
+    t("storms_note", lang, factor=format.number(STORM_FACTOR, lang),
+      min=format.number(STORM_MIN_ITEMS, lang))
+)  # fmt: skip
+if storms.empty:
+    st.info(t("storms_none", lang))
+else:
+    shown, config = tables.storms(storms, lang)
+    st.dataframe(shown, column_config=config, hide_index=True, key="storms", placeholder="–")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analysis.read.metrics import overview
 from analysis.registry import DEFAULT_SLA_MINUTES
-from ui import cards, charts, controls, data, state, tables
+from ui import cards, charts, controls, data, format, state, tables
 from ui.i18n import t
 
 lang = state.current_language()
@@ -16,6 +16,7 @@ st.title(t("rankings_title", lang))
 st.caption(view.summary)
 with st.spinner(t("computing", lang)):
     ranking = data.ranking(ds, view.filters)
+    moves = data.movement(ds, view.filters)
 
 cards.header(overview(ranking), level, lang)
 
@@ -24,7 +25,7 @@ st.caption(t("rankings_intro", lang, level_noun=t(f"level_noun_{level}", lang)))
 if ranking.empty:
     st.info(t("no_rows", lang))
 else:
-    frame, config = tables.leaderboard(ranking, level, lang)
+    frame, config = tables.leaderboard(ranking, level, lang, moves)
     st.dataframe(
         frame,
         column_config=config,
@@ -38,6 +39,14 @@ else:
         charts.show(charts.scatter(ranking, lang, DEFAULT_SLA_MINUTES), key="scatter")
     else:
         st.info(t("scatter_empty", lang))
+
+    rated = ranking[ranking["rated"] > 0]  # in the leaderboard's order
+    if not rated.empty:
+        chosen = dict(zip(rated["page_id"], rated["page_name"], strict=True))
+        charts.show(charts.buckets(rated, chosen, lang), key="buckets")
+        st.caption(
+            t("buckets_note", lang, pending=format.number(int(ranking["pending"].sum()), lang))
+        )
 
     settings = [
         (t(k, lang), v)

@@ -33,7 +33,12 @@ if TYPE_CHECKING:
 
 STAGING_MACROS = ("stg_latest", "stg_item_facts", "stg_posts", "stg_replies")
 # defined once page_dim exists, which they read
-INTERMEDIATE_MACROS = ("int_page_entities", "int_items_in_scope", "int_page_posts")
+INTERMEDIATE_MACROS = (
+    "int_page_entities",
+    "int_items_in_scope",
+    "int_page_posts",
+    "int_inbound_posts",
+)
 # page_dim: each page of the data with its registry entry (defaults filled in)
 PAGE_DIM_COLUMNS = (
     "page_id", "page_name", "agency", "sector", "accepts_visitor_posts", "opening_hours",

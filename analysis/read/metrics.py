@@ -30,6 +30,56 @@ RANK_COLUMNS = (
     "pending", "reply_rate", "reply_rate_low", "reply_rate_high", "median_response_min",
     "p90_response_min", "within_sla_share", "km_median_response_min",
 )  # fmt: skip
+# The response-time buckets, rank columns after RANK_COLUMNS and the rest: with `pending` they
+# add up to `inbound`. Upper edges inclusive, on the chosen clock.
+BUCKETS = (
+    "answered_0_2h", "answered_2_8h", "answered_8_24h", "answered_over_24h", "answered_untimed",
+    "unanswered",
+)  # fmt: skip
+BUCKET_EDGES_MIN = (120, 480, 1440)
+# -- answer quality -------------------------------------------------------------------------------
+
+FOLLOW_UP_HOURS = 24  # a visitor's new item in the thread up to a day after the first reply
+# A first reply that sends the visitor elsewhere: (RE2 pattern, what it catches). Matched
+# case-insensitively anywhere in the reply's masked text; a phone number or e-mail address in
+# a reply has been masked, so its mask token is what is matched.
+REDIRECT_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        r"\bringa? (?:oss|till oss|vår|vårt|kundservice|kundtjänst|kundcenter)",
+        "ring oss / ring kundservice",
+    ),
+    (
+        r"\bkontakta (?:oss|vår|vårt|kundservice|kundtjänst|kundcenter|din handläggare"
+        r"|handläggaren)",
+        "kontakta oss / kundservice / din handläggare",
+    ),
+    (r"\b(?:mejla|maila|e-posta) (?:oss|till)", "mejla oss"),
+    (
+        r"\bskicka (?:ett |en )?(?:mejl|mail|e-post|e-brev|pm\b|privat meddelande|meddelande)",
+        "skicka ett mejl / meddelande / pm",
+    ),
+    (r"kontaktformulär|webbformulär|e-tjänst", "kontaktformulär, webbformulär, e-tjänst"),
+    (r"mina sidor", "Mina sidor"),
+    (r"servicekontor|servicecenter", "servicekontor, servicecenter"),
+    (r"\bcall us|\bgive us a call|\bphone us", "call us, give us a call"),
+    (r"\bcontact (?:us|our)", "contact us"),
+    (r"\be-?mail us|\bsend us an? (?:e-?mail|message)", "e-mail us, send us a message"),
+    (r"contact form|web form|\bmy pages", "contact form, web form, My pages"),
+    (r"private message|direct message|\bdm us\b|\binbox\b", "private / direct message, inbox"),
+    (r"\[telefon\]", "[telefon]"),
+    (r"\[e-post\]", "[e-post]"),
+)
+REDIRECT_PATTERN = "(?i)(?:" + "|".join(p for p, _ in REDIRECT_PATTERNS) + ")"
+# the mask tokens are spelled out (privacy.PHONE_MASK, privacy.EMAIL_MASK; a test checks them):
+# importing the masker would bring pyarrow into the CLI's rank
+
+# -- storms ---------------------------------------------------------------------------------------
+
+STORM_WINDOW_MINUTES = 15  # fixed clock quarters (:00, :15, :30, :45)
+STORM_FACTOR = 10  # × the page's usual (median non-empty) quarter-hour count …
+STORM_MIN_ITEMS = 20  # … and never fewer than this many arrivals in the quarter
+
+
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -107,7 +157,7 @@ def rank(ds: Dataset, filters: Filters = Filters()) -> pd.DataFrame:
         return pd.DataFrame(columns=list(RANK_COLUMNS))
     df = ds.query("rank", ds.params(**filters.params(), z=WILSON_Z))
     df["rank"] = df["rank"].astype("Int64")
-    for col in ("inbound", "answered", "pending", "rated", "timed", "count_pages"):
+    for col in ("inbound", "answered", "pending", "rated", "timed", "count_pages", *BUCKETS):
         df[col] = df[col].astype("int64")
     return df
 

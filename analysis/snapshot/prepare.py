@@ -33,9 +33,22 @@ def pages(table: pa.Table) -> pa.Table:
     return _conform(table, PAGES_SCHEMA, "pages")
 
 
+def found_personnummer(
+    raw: pa.Array | pa.ChunkedArray, masked: pa.Array | pa.ChunkedArray
+) -> pa.Array:
+    """True where masking replaced at least one personal identity or co-ordination number: the
+    masked text holds more personnummer mask tokens than the raw one (a visitor may have typed
+    the token itself). Only this flag is kept, never the number."""
+    token = privacy.PERSONNUMMER_MASK
+    before = pc.fill_null(pc.count_substring(raw, token), 0)
+    after = pc.fill_null(pc.count_substring(masked, token), 0)
+    return pc.greater(after, before)
+
+
 def posts(raw: pa.Table, key: bytes, questions: pa.Array | None = None) -> pa.Table:
     """Stored posts from raw ones: messages masked and cut, visitors pseudonymised, questions
-    marked (from the text, or because the source knows: `questions`, ids of answer-log rows)."""
+    marked (from the text, or because the source knows: `questions`, ids of answer-log rows),
+    the finding of a personnummer flagged."""
     raw = _conform(raw, RAW_POSTS_SCHEMA, "posts")
     bad = pc.invert(pc.is_in(raw["kind"], value_set=pa.array(POST_KINDS)))
     if pc.any(bad).as_py():
@@ -58,6 +71,7 @@ def posts(raw: pa.Table, key: bytes, questions: pa.Array | None = None) -> pa.Ta
             "is_question": asks,
             "is_hidden": raw["is_hidden"],
             "permalink_url": raw["permalink_url"],
+            "has_personnummer": found_personnummer(message, masked),
         },
         schema=POSTS_SCHEMA,
     )

@@ -9,7 +9,9 @@ MAX_MESSAGE_CHARS = 10_000
 
 # Interrogative openings of any sentence (Swedish first, then English). A verb-first Swedish
 # sentence ("Får jag …", "Kan ni …") is a question too. RE2's \b is ASCII-only, so the word
-# end is spelled out.
+# end is spelled out. A sentence opens after any leading run of non-letters: spaces, punctuation,
+# quotes and dashes, digits, symbols and emoji alike — with skin tones (modifier symbols), ZWJ
+# sequences (format characters), variation selectors (marks) and flags (regional indicators).
 INTERROGATIVES = (
     "hur", "vad", "varför", "när", "var", "vart", "vem", "vems", "vilken", "vilket", "vilka",
     "kan", "kunde", "får", "fick", "ska", "skall", "skulle", "måste", "finns", "är", "har",
@@ -17,7 +19,7 @@ INTERROGATIVES = (
     "how", "what", "why", "when", "where", "who", "which", "can", "could", "do", "does", "did",
     "is", "are", "should", "will", "would", "may",
 )  # fmt: skip
-_OPENING = r"(?:^|[.!\n])[\s\p{P}]*"
+_OPENING = r"(?:^|[.!\n])[^\p{L}]*"
 QUESTION_PATTERN = r"\?|" + _OPENING + "(?:" + "|".join(INTERROGATIVES) + r")(?:[\s,.!:;]|$)"
 
 

@@ -50,6 +50,7 @@ PAYOUT_SHARE = 0.15  # of Försäkringskassan förälder's items: "when does the
 # events at the default size; scaled with --items like everything else
 TWINS_BURST, TWINS_TAIL = 500, 200  # Försäkringskassan förälder, autumn 2016: 500 in 15 minutes
 STORM_ITEMS = 1000  # Pensionsmyndigheten after TV4's segment on efterlevandestöd
+STORM_FLOOD = 0.6  # the share of the storm that comes in the first hours (mean 45 minutes)
 CRASH_ITEMS = 300  # Skatteverket's e-service on deadline evening
 TWINS_AT = (date(2016, 10, 12), 19, 0)
 STORM_AT = (date(2017, 3, 28), 19, 35)
@@ -198,7 +199,12 @@ def _storm(rng: np.random.Generator, inbound: _Inbound, n: int) -> None:
     pools = text_pools()
     inbound.special_posts.append((local_us(date(2017, 2, 20), 9, 0), pools.special_posts["orange"]))
     t0 = local_us(*STORM_AT)
-    st = t0 + np.sort(np.minimum(rng.exponential(12 * 3600, n), 5 * 86400).astype(np.int64)) * US
+    # the flood right after the segment, then the long tail: the first STORM_FLOOD of the draws
+    # (independent, so a random part) are squeezed from a 12-hour mean to a 45-minute one —
+    # no extra draw, so the rest of the page's world is what it was
+    wait = rng.exponential(12 * 3600, n)
+    wait[: int(n * STORM_FLOOD)] *= 45 / (12 * 60)
+    st = t0 + np.sort(np.minimum(wait, 5 * 86400).astype(np.int64)) * US
     is_vp = rng.random(n) < 0.25
     inbound.vp.append((st[is_vp], np.full(int(is_vp.sum()), STORM_)))
     inbound.c.append((st[~is_vp], np.full(int((~is_vp).sum()), STORM_)))
@@ -407,6 +413,8 @@ def _page(
     r1 = np.flatnonzero(answered & (first < as_of))  # an export holds no later reply
     r2 = np.flatnonzero(answered & (second_t < as_of))
     r_message = _reply_texts(rng, spec, cat, body, followup, r1, r2)
+    root = np.concatenate([vp_num, pp_num[parent]]).astype(np.int64)
+    _visitors_write_again(t_all, is_vp, root, author, followup & answered & (first < as_of), first)
 
     conversation = int(rng.poisson(0.8, int(is_vp.sum())).sum())
     n_texts = len(text_pools().texts.values)
@@ -416,7 +424,7 @@ def _page(
         pp_num=pp_num,
         n_vp=len(t_vp),
         t=t_all,
-        root=np.concatenate([vp_num, pp_num[parent]]).astype(np.int64),
+        root=root,
         message=((opening * n_texts + body) * len(CLOSINGS) + closing).astype(np.int32),
         author=author.astype(np.int32),
         hidden=hidden,
@@ -425,6 +433,33 @@ def _page(
         r_message=r_message.astype(np.int32),
         conversation=conversation,
     )
+
+
+FOLLOW_UP_WITHIN_US = 24 * 3600 * US  # the methodology's follow-up window (FOLLOW_UP_HOURS)
+
+
+def _visitors_write_again(
+    t: np.ndarray,
+    is_vp: np.ndarray,
+    root: np.ndarray,
+    author: np.ndarray,
+    asked: np.ndarray,
+    first: np.ndarray,
+) -> None:
+    """A visitor whose first reply asked a follow-up question writes again as a new item in the
+    same thread — many answer with a new comment rather than in the reply thread: the next item
+    under the same page post (on the wall, for a visitor post) after that reply, within a day,
+    becomes theirs (`author` edited in place; no draw, so the world is otherwise unchanged)."""
+    if not asked.any():
+        return
+    thread = np.where(is_vp, -1, root)  # the wall is one thread, each page post another
+    order = np.lexsort((t, thread))
+    s_thread, s_t = thread[order], t[order]
+    for k in np.flatnonzero(asked):  # a few thousand at most, on one page
+        lo, hi = np.searchsorted(s_thread, [thread[k], thread[k] + 1])
+        j = lo + np.searchsorted(s_t[lo:hi], first[k], side="right")
+        if j < hi and s_t[j] - first[k] <= FOLLOW_UP_WITHIN_US:
+            author[order[j]] = author[k]
 
 
 def _study_month(

@@ -2,6 +2,9 @@
 -- grain: one row per page (level = 'page') or agency (level = 'agency'); every page of the data
 --   is listed, also those with no inbound items in the period.
 -- inputs: int_page_entities, int_items_in_scope (macros)
+-- The response-time buckets (answered_0_2h … answered_over_24h on the chosen clock, upper edges
+-- inclusive: 120, 480, 1440 minutes), answered_untimed (only a reply stamped before the item),
+-- unanswered (not pending) and pending add up to inbound.
 -- parameters:
 --   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
 --     $pending_minutes, passed on to int_items_in_scope (see there)
@@ -63,7 +66,13 @@ grid as (
         count(*) filter (where is_answered) as answered,
         count(*) filter (where is_pending) as pending,
         count(*) filter (where response_minutes is not null) as timed,
-        count(*) filter (where response_minutes <= sla_minutes) as within_sla
+        count(*) filter (where response_minutes <= sla_minutes) as within_sla,
+        count(*) filter (where response_minutes <= 120) as answered_0_2h,
+        count(*) filter (where response_minutes > 120 and response_minutes <= 480)
+            as answered_2_8h,
+        count(*) filter (where response_minutes > 480 and response_minutes <= 1440)
+            as answered_8_24h,
+        count(*) filter (where response_minutes > 1440) as answered_over_24h
     from timed_items
     group by entity_key, is_untimed_answer, t
 ),
@@ -76,6 +85,10 @@ counts as (
         sum(pending) as pending,
         sum(timed) as timed,
         sum(within_sla) as within_sla,
+        sum(answered_0_2h) as answered_0_2h,
+        sum(answered_2_8h) as answered_2_8h,
+        sum(answered_8_24h) as answered_8_24h,
+        sum(answered_over_24h) as answered_over_24h,
         sum(items - pending) filter (where not is_untimed_answer) as sla_base
     from grid
     group by entity_key
@@ -207,6 +220,12 @@ measured as (
         coalesce(c.pending, 0) as pending,
         coalesce(c.inbound - c.pending, 0) as rated,
         coalesce(c.timed, 0) as timed,
+        coalesce(c.answered_0_2h, 0)::bigint as answered_0_2h,
+        coalesce(c.answered_2_8h, 0)::bigint as answered_2_8h,
+        coalesce(c.answered_8_24h, 0)::bigint as answered_8_24h,
+        coalesce(c.answered_over_24h, 0)::bigint as answered_over_24h,
+        coalesce(c.answered - c.timed, 0)::bigint as answered_untimed,
+        coalesce(c.inbound - c.pending - c.answered, 0)::bigint as unanswered,
         q.median_response_min,
         q.p90_response_min,
         c.within_sla / nullif(c.sla_base, 0) as within_sla_share,
@@ -259,7 +278,13 @@ final as (
         count_pages,
         rated,
         timed,
-        rated >= $min_items as is_ranked
+        rated >= $min_items as is_ranked,
+        answered_0_2h,
+        answered_2_8h,
+        answered_8_24h,
+        answered_over_24h,
+        answered_untimed,
+        unanswered
     from wilson
 )
 

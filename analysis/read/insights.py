@@ -1,0 +1,214 @@
+"""The measures no other tool has: ranking history and movement, answer-quality proxies
+(follow-up and redirect rates), moderation (hidden items, personnummer found when masking) and
+storms. Definitions in analysis/methodology.py; the SQL in sql/marts/ (answer_quality,
+moderation, storms); the ranking history is the ranking itself, run once per period, so a
+period's rank is exactly what `rank --since … --until …` gives for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from analysis.read import metrics, profile
+from analysis.read.dataset import Dataset
+from analysis.read.metrics import FilterError, Filters
+
+HISTORY_PERIODS = ("month", "quarter")
+HISTORY_COLUMNS = (
+    "period", "period_start", "period_end", "page_id", "page_name", "rank", "previous_rank",
+    "movement", "reply_rate", "median_response_min", "inbound", "rated", "is_ranked",
+)  # fmt: skip
+
+# the definitions' constants live in metrics (imported without pandas or pyarrow, for the
+# methodology and the CLI's help); named here too for the callers of this module
+FOLLOW_UP_HOURS = metrics.FOLLOW_UP_HOURS
+REDIRECT_PATTERNS = metrics.REDIRECT_PATTERNS
+REDIRECT_PATTERN = metrics.REDIRECT_PATTERN
+STORM_WINDOW_MINUTES = metrics.STORM_WINDOW_MINUTES
+STORM_FACTOR = metrics.STORM_FACTOR
+STORM_MIN_ITEMS = metrics.STORM_MIN_ITEMS
+
+
+def _all_entities(ds: Dataset, filters: Filters) -> list[str]:
+    ents = profile.entities(ds, filters.level)
+    if filters.sector is not None:
+        ents = ents[ents["sector"] == filters.sector]
+    return ents["entity_id"].tolist()
+
+
+def _values(ds: Dataset, filters: Filters, entity_ids) -> dict:
+    ids = _all_entities(ds, filters) if entity_ids is None else list(entity_ids)
+    return {
+        **profile._values(ds, filters, ids),
+        "reply_files": ds.files("replies"),
+        "follow_up_hours": float(FOLLOW_UP_HOURS),
+        "redirect_pattern": REDIRECT_PATTERN,
+        "window_minutes": STORM_WINDOW_MINUTES,
+        "factor": float(STORM_FACTOR),
+        "min_items": STORM_MIN_ITEMS,
+    }
+
+
+def answer_quality(ds: Dataset, filters: Filters, entity_ids=None) -> pd.DataFrame:
+    """Follow-up and redirect rates per entity (all entities of the view when none are named)."""
+    cols = [
+        "entity_id", "answered", "follow_up_base", "followed_up", "follow_up_rate",
+        "first_replies", "redirected", "redirect_rate",
+    ]  # fmt: skip
+    if ds.is_empty or entity_ids == []:
+        return pd.DataFrame(columns=cols)
+    return profile._run(ds, "answer_quality", _values(ds, filters, entity_ids))[cols]
+
+
+def moderation(ds: Dataset, filters: Filters, entity_ids=None) -> pd.DataFrame:
+    """Hidden items and personnummer found when masking, per entity and month."""
+    cols = [
+        "entity_id", "month_start", "inbound", "hidden", "hidden_unknown", "with_personnummer",
+        "personnummer_unknown", "personnummer_hidden", "personnummer_hidden_known",
+    ]  # fmt: skip
+    if ds.is_empty or entity_ids == []:
+        return pd.DataFrame(columns=cols)
+    return profile._run(ds, "moderation", _values(ds, filters, entity_ids))[cols]
+
+
+def moderation_totals(monthly: pd.DataFrame) -> pd.DataFrame:
+    """`moderation` summed over the months per entity, with its shares: hidden_share (of the
+    items whose hidden state is known) and personnummer_hidden_share (of the items with a
+    personnummer whose hidden state is known)."""
+    counts = [c for c in monthly.columns if c not in ("entity_id", "month_start")]
+    out = monthly.groupby("entity_id", as_index=False)[counts].sum()
+    known = out["inbound"] - out["hidden_unknown"]
+    out["hidden_share"] = (out["hidden"] / known.where(known > 0)).astype("float64")
+    base = out["personnummer_hidden_known"]
+    out["personnummer_hidden_share"] = (out["personnummer_hidden"] / base.where(base > 0)).astype(
+        "float64"
+    )
+    return out
+
+
+def storms(ds: Dataset, filters: Filters, entity_ids=None) -> pd.DataFrame:
+    """The storms of the view's pages (see STORM_*), oldest first."""
+    cols = [
+        "entity_id", "page_id", "page_name", "storm_no", "start_at", "end_at", "duration_min",
+        "first_item_at", "last_item_at", "size", "usual_rate", "threshold", "answered",
+        "pending", "reply_rate", "median_response_min", "items_outside", "reply_rate_outside",
+        "median_response_min_outside",
+    ]  # fmt: skip
+    if ds.is_empty or entity_ids == []:
+        return pd.DataFrame(columns=cols)
+    return profile._run(ds, "storms", _values(ds, filters, entity_ids))[cols]
+
+
+def quality_table(ds: Dataset, filters: Filters) -> pd.DataFrame:
+    """One row per entity of the ranking: follow-up, redirect and moderation figures (the CLI's
+    `quality`)."""
+    ranking = metrics.rank(ds, filters)[["page_id", "page_name", "inbound"]]
+    aq = answer_quality(ds, filters).rename(columns={"entity_id": "page_id"})
+    mod = moderation_totals(moderation(ds, filters)).rename(columns={"entity_id": "page_id"})
+    mod = mod.drop(columns=["inbound"])
+    out = ranking.merge(aq, on="page_id", how="left").merge(mod, on="page_id", how="left")
+    for col in out.columns:
+        if col not in ("page_id", "page_name") and not col.endswith(("_rate", "_share")):
+            out[col] = out[col].fillna(0).astype("int64")
+    return out
+
+
+# -- ranking history ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    key: str  # '2017-01' or '2017-q1'
+    since: date
+    until: date
+
+
+def _month_end(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1) - timedelta(days=1)
+
+
+def periods(first: date, last: date, by: str) -> list[Span]:
+    """The calendar months or quarters from the one holding `first` to the one holding `last`."""
+    if by not in HISTORY_PERIODS:
+        raise FilterError(f"--by must be one of {', '.join(HISTORY_PERIODS)}")
+    step = 1 if by == "month" else 3
+    y, m = first.year, first.month if by == "month" else 3 * ((first.month - 1) // 3) + 1
+    out = []
+    while date(y, m, 1) <= last:
+        start = date(y, m, 1)
+        end_m = m + step - 1
+        end = _month_end(date(y, end_m, 1))
+        key = f"{y}-{m:02d}" if by == "month" else f"{y}-q{(m - 1) // 3 + 1}"
+        out.append(Span(key, start, end))
+        m += step
+        if m > 12:
+            y, m = y + 1, m - 12
+    return out
+
+
+def previous_period(since: date, until: date) -> tuple[date, date]:
+    """The period a ranking of [since, until] is compared with: the same number of whole
+    calendar months before it when it is whole months (a month, a quarter), else the same
+    number of days just before."""
+    if since.day == 1 and until == _month_end(until):
+        months = (until.year - since.year) * 12 + until.month - since.month + 1
+        y, m = since.year, since.month - months
+        while m < 1:
+            y, m = y - 1, m + 12
+        return date(y, m, 1), since - timedelta(days=1)
+    days = (until - since).days + 1
+    return since - timedelta(days=days), since - timedelta(days=1)
+
+
+def movement(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """previous_rank and movement (previous rank − rank: positive is up) beside each row of a
+    ranking; movement is NaN for an unranked row or one not ranked before (then is_new)."""
+    before = previous.set_index("page_id")["rank"]
+    out = current.copy()
+    out["previous_rank"] = out["page_id"].map(before).astype("Int64")
+    ranked = out["rank"].notna()
+    out["is_new"] = ranked & out["previous_rank"].isna()
+    out["movement"] = (out["previous_rank"] - out["rank"]).astype("Int64")
+    return out
+
+
+def data_days(ds: Dataset, filters: Filters) -> tuple[date | None, date | None]:
+    first, last = profile.data_range(profile.snapshot_coverage(ds))
+    if filters.since is not None and (first is None or filters.since > first):
+        first = filters.since
+    if filters.until is not None and (last is None or filters.until < last):
+        last = filters.until
+    return first, last
+
+
+def history(ds: Dataset, filters: Filters, by: str = "month", entity_ids=None) -> pd.DataFrame:
+    """Each entity's rank, reply rate and median per calendar month or quarter of the data
+    (within the filters' dates), with its movement since the period before (the first period's
+    previous rank is that of the period before it, when the data has one)."""
+    first, last = data_days(ds, filters)
+    if ds.is_empty or first is None or last is None or first > last:
+        return pd.DataFrame(columns=list(HISTORY_COLUMNS))
+    spans = periods(first, last, by)
+    prev_since, prev_until = previous_period(spans[0].since, spans[0].until)
+    rows = []
+    previous = metrics.rank(ds, filters.with_(since=prev_since, until=prev_until))
+    for span in spans:
+        current = metrics.rank(ds, filters.with_(since=span.since, until=span.until))
+        moved = movement(current, previous)
+        moved.insert(0, "period", span.key)
+        moved.insert(1, "period_start", span.since)
+        moved.insert(2, "period_end", span.until)
+        rows.append(moved)
+        previous = current
+    out = pd.concat(rows, ignore_index=True)
+    if entity_ids is not None:
+        out = out[out["page_id"].isin(list(entity_ids))].reset_index(drop=True)
+    return out[[*HISTORY_COLUMNS, "is_new"]]
+
+
+def history_by_month(ds: Dataset, filters: Filters, entity_ids) -> pd.DataFrame:
+    """`history` by month for the entities named (the profile's rank-over-time chart)."""
+    return history(ds, filters, "month", entity_ids)

@@ -1,0 +1,137 @@
+-- storms: bursts of inbound items on a page, with reply rate and median response time during
+--   each storm against the same page outside its storms.
+-- grain: one row per storm (a page's run of consecutive hot windows) of the entities asked for
+-- inputs: int_items_in_scope (macro)
+-- parameters:
+--   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
+--     $pending_minutes, passed on to int_items_in_scope (see there)
+--   $entity_ids                list of page ids or agency names
+--   $window_minutes            the window length (windows are fixed clock quarters for 15)
+--   $factor, $min_items        a window is hot when its arrivals reach
+--                              greatest($factor × the page's usual rate, $min_items)
+-- The page's usual rate is the median arrivals over its windows with at least one arrival in
+-- the view. Storms are detected per page, also at agency level (entity_id names the agency).
+with items as (
+    select
+        page_id,
+        page_name,
+        entity_id,
+        item_id,
+        created_at,
+        is_answered,
+        is_pending,
+        response_minutes,
+        floor(epoch(created_at) / ($window_minutes * 60))::bigint as w
+    from int_items_in_scope(
+        $files, $dedupe, $level, $scope, $clock, $since, $until, $pending_minutes
+    )
+    where list_contains($entity_ids, entity_id)
+),
+
+windows as (
+    select page_id, w, count(*) as arrivals
+    from items
+    group by page_id, w
+),
+
+usual as (
+    select
+        page_id,
+        quantile_cont(arrivals, 0.5) as usual_rate,
+        greatest($factor * quantile_cont(arrivals, 0.5), $min_items) as threshold
+    from windows
+    group by page_id
+),
+
+hot as (
+    select
+        w.page_id,
+        w.w,
+        w.arrivals,
+        u.usual_rate,
+        u.threshold,
+        w.w - row_number() over (partition by w.page_id order by w.w) as run
+    from windows as w
+    inner join usual as u on w.page_id = u.page_id
+    where w.arrivals >= u.threshold
+),
+
+runs as (
+    select
+        page_id,
+        run,
+        min(w) as first_w,
+        max(w) as last_w,
+        count(*) as windows,
+        any_value(usual_rate) as usual_rate,
+        any_value(threshold) as threshold,
+        row_number() over (partition by page_id order by min(w)) as storm_no
+    from hot
+    group by page_id, run
+),
+
+tagged as (
+    select i.*, r.storm_no
+    from items as i
+    left join runs as r on i.page_id = r.page_id and i.w between r.first_w and r.last_w
+),
+
+during as (
+    select
+        page_id,
+        storm_no,
+        any_value(page_name) as page_name,
+        any_value(entity_id) as entity_id,
+        min(created_at) as first_item_at,
+        max(created_at) as last_item_at,
+        count(*) as size,
+        count(*) filter (where is_answered) as answered,
+        count(*) filter (where is_pending) as pending,
+        count(*) filter (where is_answered) / nullif(count(*) filter (where not is_pending), 0)
+            as reply_rate,
+        quantile_cont(response_minutes, 0.5) as median_response_min
+    from tagged
+    where storm_no is not null
+    group by page_id, storm_no
+),
+
+outside as (
+    select
+        page_id,
+        count(*) as items_outside,
+        count(*) filter (where is_answered) / nullif(count(*) filter (where not is_pending), 0)
+            as reply_rate_outside,
+        quantile_cont(response_minutes, 0.5) as median_response_min_outside
+    from tagged
+    where storm_no is null
+    group by page_id
+),
+
+final as (
+    select
+        d.entity_id,
+        d.page_id,
+        d.page_name,
+        d.storm_no,
+        to_timestamp(r.first_w * $window_minutes * 60) as start_at,
+        to_timestamp((r.last_w + 1) * $window_minutes * 60) as end_at,
+        r.windows * $window_minutes as duration_min,
+        d.first_item_at,
+        d.last_item_at,
+        d.size,
+        r.usual_rate,
+        r.threshold,
+        d.answered,
+        d.pending,
+        d.reply_rate,
+        d.median_response_min,
+        coalesce(o.items_outside, 0) as items_outside,
+        o.reply_rate_outside,
+        o.median_response_min_outside
+    from during as d
+    inner join runs as r on d.page_id = r.page_id and d.storm_no = r.storm_no
+    left join outside as o on d.page_id = o.page_id
+)
+
+select * from final
+order by start_at, page_id
