@@ -510,6 +510,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
     for note in report.notes or ():
         print(note)
+    _print_snapshot(report)
+    c = report.snapshot.manifest["counts"]
+    if c.get("answer_log_items"):
+        print(f"{c['answer_log_items']} answer-log item(s): no text, each counted as a question")
+    _print_rejected(report)
+    return 0
+
+
+def _print_snapshot(report) -> None:
+    """What an ingest or a fetch wrote: the snapshot, what it holds, its anomalies."""
     c = report.snapshot.manifest["counts"]
     print(f"snapshot {report.snapshot.snapshot_id} written to {report.snapshot.path}")
     print(
@@ -522,11 +532,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("anomalies: " + ", ".join(f"{k} {v}" for k, v in sorted(anomalies.items())))
     else:
         print("anomalies: none")
-    if c.get("answer_log_items"):
-        print(f"{c['answer_log_items']} answer-log item(s): no text, each counted as a question")
+
+
+def _print_rejected(report) -> None:
     if report.quarantine_file:
         print(f"rejected {report.rejected} item(s); reasons in {report.quarantine_file}")
-    return 0
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
@@ -652,21 +662,14 @@ def cmd_fetch(args: argparse.Namespace, page_ids: list[str] | None = None) -> in
         )
     finally:
         progress.end()
-    c = report.snapshot.manifest["counts"]
-    print(f"snapshot {report.snapshot.snapshot_id} written to {report.snapshot.path}")
+    _print_snapshot(report)
     read = ", ".join(
         f"{p} since {s:%Y-%m-%d}" if s else f"{p} in full" for p, s in report.since.items()
     )
     resumed = f" (resumed: {', '.join(report.resumed)})" if report.resumed else ""
     print(f"fetched {read}{resumed} in {report.stats.calls:,} API calls")
-    print(
-        f"read {c.get('kind_page_post', 0)} page posts, {c.get('kind_visitor_post', 0)} visitor "
-        f"posts, {c.get('kind_comment', 0)} comments, {c['replies']} page replies "
-        f"({c['inbound_items']} inbound items)"
-    )
     print(f"changes: {report.new_items} new items, {report.newly_answered} newly answered")
-    if report.quarantine_file:
-        print(f"rejected {report.rejected} item(s); reasons in {report.quarantine_file}")
+    _print_rejected(report)
     return 0
 
 

@@ -63,32 +63,55 @@ def ingest_graph_api(
     now = now or datetime.now(UTC)
     # Packed: the export is held compressed until the snapshot writer takes it batch by batch
     result = graph_api.parse_paths(paths, skip_invalid=skip_invalid, progress=progress, pack=True)
+    return _write(
+        data_dir, result, paths, as_of=as_of, now=now, allow_future_items=allow_future_items,
+        source="graph-api",
+    )  # fmt: skip
+
+
+def _write(
+    data_dir: Path | str,
+    result: ParseResult,
+    paths: list[Path],
+    *,
+    as_of: datetime | None,
+    now: datetime,
+    allow_future_items: bool,
+    source: str,
+    extra_counts: dict | None = None,
+    notes: list[str] | None = None,
+) -> IngestReport:
+    """A parsed export as one new snapshot, locally or in object storage, with what
+    `--skip-invalid` left out quarantined beside it."""
     check_as_of(result, as_of, allow_future_items, list(paths))
     pages, posts, replies = result.batches()
     rejected = None
     if result.rejected:
         rejected = "\n".join(quarantine.lines(result.rejected)) + "\n"
+    remote = storage.is_remote(data_dir)
     info = write_snapshot_batches(
-        data_dir if storage.is_remote(data_dir) else Path(data_dir),
+        data_dir if remote else Path(data_dir),
         pages,
         posts,
         replies,
         as_of=as_of or now,
-        source="graph-api",
+        source=source,
         anomalies={k: v for k, v in result.anomalies.items() if v},
         extra_counts={
             "conversation": result.counts["conversation"],
             "page_comments_on_own_posts": result.counts["page_comments_on_own_posts"],
+            **(extra_counts or {}),
             "rejected": len(result.rejected),
         },
         quarantine=rejected,
         now=now,
+        questions=result.questions,
     )
     # in object storage the quarantine stays in the writer's local work folder
-    local = storage.key_dir(data_dir) if storage.is_remote(data_dir) else data_dir
+    local = storage.key_dir(data_dir) if remote else Path(data_dir)
     quarantine_file = quarantine_path(local, info.snapshot_id) if rejected else None
     return IngestReport(
-        info, result.counts, result.anomalies, len(result.rejected), quarantine_file
+        info, result.counts, result.anomalies, len(result.rejected), quarantine_file, notes
     )
 
 
@@ -109,7 +132,9 @@ def ingest_table(
     from analysis.sources.table.parse import parse_files
 
     now = now or datetime.now(UTC)
-    zones = {pid: e.timezone for pid, e in load_registry(data_dir).items() if e.timezone}
+    # the registry of a store location is read from the writer's local copy of it
+    registry_dir = storage.prepare_work_dir(data_dir) if storage.is_remote(data_dir) else data_dir
+    zones = {pid: e.timezone for pid, e in load_registry(registry_dir).items() if e.timezone}
     parsed = parse_files(
         [Path(p) for p in paths],
         fmt=fmt,
@@ -119,34 +144,12 @@ def ingest_table(
         default_zone=DEFAULT_TIMEZONE,
         skip_invalid=skip_invalid,
     )
-    result = parsed.result
-    check_as_of(result, as_of, allow_future_items, list(paths))
-    pages, posts, replies = result.batches()
-    rejected = None
-    if result.rejected:
-        rejected = "\n".join(quarantine.lines(result.rejected)) + "\n"
-    info = write_snapshot_batches(
-        Path(data_dir),
-        pages,
-        posts,
-        replies,
-        as_of=as_of or now,
-        source="table",
-        anomalies={k: v for k, v in result.anomalies.items() if v},
-        extra_counts={
-            "conversation": result.counts["conversation"],
-            "page_comments_on_own_posts": result.counts["page_comments_on_own_posts"],
-            "answer_log_items": result.counts["answer_log_items"],
-            "rejected": len(result.rejected),
-        },
-        quarantine=rejected,
-        now=now,
-        questions=result.questions,
-    )
-    quarantine_file = quarantine_path(data_dir, info.snapshot_id) if rejected else None
-    return IngestReport(
-        info, result.counts, result.anomalies, len(result.rejected), quarantine_file, parsed.notes
-    )
+    return _write(
+        data_dir, parsed.result, paths, as_of=as_of, now=now,
+        allow_future_items=allow_future_items, source="table",
+        extra_counts={"answer_log_items": parsed.result.counts["answer_log_items"]},
+        notes=parsed.notes,
+    )  # fmt: skip
 
 
 @dataclass

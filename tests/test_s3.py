@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,31 @@ def put_registry(client, prefix: str, text: str = REGISTRY) -> None:
 
 def ranked(ds: Dataset) -> list[tuple]:
     return metrics.rank_rows(ds, metrics.Filters())[1]
+
+
+def test_a_table_ingest_into_s3_reads_the_stores_registry(s3, tmp_path):
+    """CSV into a bucket: written there (not into a local folder named "s3:"), with times
+    without an offset read in the time zone the bucket's registry gives the page."""
+    from analysis.ingest import ingest_table
+
+    uri = f"s3://{BUCKET}/tables"
+    put_registry(s3, "tables", "page_id,timezone\np1,America/New_York\n")
+    csv_file = tmp_path / "long.csv"
+    csv_file.write_text(
+        "page_id,page_name,item_id,parent_id,created_time,author_id,message\n"
+        "p1,Verket,i1,,2017-01-02 10:00,u1,Hej?\n"
+        "p1,Verket,r1,i1,2017-01-02 11:00,p1,Svar\n",
+        encoding="utf-8",
+    )
+    report = ingest_table(uri, [csv_file], as_of=AS_OF)
+    assert report.snapshot.path.startswith(uri)
+    assert not (Path.cwd() / "s3:").exists()
+    ds = Dataset(uri)
+    (created,) = ds.con.execute(
+        "select created_at from read_parquet($f) where post_id = 'i1'",
+        {"f": ds.files("posts")},
+    ).fetchone()
+    assert created.astimezone(UTC).hour == 15  # 10:00 in New York, not in Stockholm
 
 
 def test_ingest_into_s3_reads_back_the_same_numbers(s3, study_export, study_data):
