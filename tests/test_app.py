@@ -159,7 +159,7 @@ def test_scatter_and_downloads_are_there(app_env):
 
 def test_query_parameters_restore_the_view(app_env):
     query = {"lang": "en", "period": "2017-01", "scope": "comments", "clock": "business",
-             "level": "agency", "sector": "Socialförsäkring"}  # fmt: skip
+             "level": "agency", "goal": "4", "sector": "Socialförsäkring"}  # fmt: skip
     at = start(query)
     no_errors(at)
     assert not at.warning
@@ -292,14 +292,70 @@ def test_profile_shows_public_text_as_text(app_env):
 def test_profile_heatmap_tabs_draw_one_chart_each(app_env):
     at = start({"id": "1004"}, "views/profile.py")
     titles = []
-    for label in ("Inkommande", "Median svarstid", "Väntande (kön)"):
+    for label in ("Inom målet", "Median svarstid", "Inkommande", "Väntande (kön)"):
         at.session_state["heat_tab"] = label
         at.run()
         no_errors(at)
         charts = at.get("plotly_chart")
         assert len(charts) == 5
         titles.append(json.loads(charts[-1].proto.spec)["layout"]["title"]["text"])
-    assert len(set(titles)) == 3, titles
+    assert len(set(titles)) == 4, titles
+
+
+# -- the goal: the manager's question, goals that differ by page ----------------------------------
+
+
+def chart(at: AppTest, key: str) -> dict:
+    return json.loads(next(c for c in at.get("plotly_chart") if c.key == key).proto.spec)
+
+
+def test_profile_answers_within_goal_by_weekday_and_hour(app_env):
+    at = start({"id": "1004"}, "views/profile.py")
+    no_errors(at)
+    heat = chart(at, "within")  # the first tab: the share within the goal
+    cell = heat["data"][0]
+    assert cell["zmid"] == 50 and cell["zmin"] == 0 and cell["zmax"] == 100
+    assert cell["texttemplate"] == "%{text}", "values readable without hovering"
+    assert "2 h" in heat["layout"]["title"]["text"]
+    counts = [c for row in cell["customdata"] for c in row if c]
+    assert counts and all(" av " in c and "inlägg" in c for c in counts)
+    # the trend's median is in hours, with the goal's line at 2 h
+    trend = chart(at, "trend")
+    assert [s["y0"] for s in trend["layout"]["shapes"]] == [2.0]
+    assert trend["layout"]["yaxis2"]["title"]["text"] == "Median (timmar)"
+    dist = chart(at, "distribution")
+    assert any("2 h" in a["text"] for a in dist["layout"]["annotations"])
+
+
+def test_median_heatmap_is_logarithmic_around_the_goal(app_env):
+    import math
+
+    at = start({"id": "1004"}, "views/profile.py")
+    at.session_state["heat_tab"] = "Median svarstid"
+    at.run()
+    cell = chart(at, "median_response_min")["data"][0]
+    assert cell["zmin"] == math.log10(120 / 16) and cell["zmax"] == math.log10(120 * 16)
+    middle = (cell["zmin"] + cell["zmax"]) / 2
+    assert math.isclose(middle, math.log10(120)), "the scale divides at the goal"
+    shown = [v for row in cell["text"] for v in row if v]
+    assert shown and any(v.endswith(("min", "h", "dygn")) for v in shown)
+
+
+def test_leaderboard_shows_each_rows_goal_and_a_common_goal(app_env):
+    at = start()
+    board = leaderboard(at)
+    assert "goal" in board and set(board["goal"]) == {120.0}
+    own = board.set_index("name")["within"]
+    at.selectbox(key="w_goal").set_value("8").run()
+    no_errors(at)
+    board = leaderboard(at)
+    assert set(board["goal"]) == {480.0}
+    assert (board.set_index("name")["within"] >= own).all()
+    assert (board.set_index("name")["within"] > own).any()
+    assert at.query_params["goal"] == "8"
+    scatter = chart(at, "scatter")
+    assert [s["x0"] for s in scatter["layout"]["shapes"] if s["type"] == "line"] == [480.0]
+    assert "Gemensamt mål: 8 h" in at.caption[0].value
 
 
 def test_rankings_show_movement_against_the_period_before(app_env):

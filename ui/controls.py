@@ -18,6 +18,8 @@ from ui import data, format, state
 from ui.i18n import t
 
 CUSTOM = "custom"
+OWN_GOAL = "own"
+COMMON_GOALS = ("1", "2", "4", "8", "24")  # hours (`goal=2` in the address)
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class View:
     filters: Filters
     period_label: str
     summary: str
+    goal_minutes: float | None = None  # a common goal; None: each page's own
 
 
 def period_label(p: profile.Period, lang: str) -> str:
@@ -79,6 +82,16 @@ def filters(ds: Dataset, lang: str, sector: bool = False) -> View:
         lambda v: t(f"level_{v}", lang),
         horizontal=True,
     )
+    goal = state.choice(
+        "goal",
+        [OWN_GOAL, *COMMON_GOALS],
+        OWN_GOAL,
+        side.selectbox,
+        t("goal", lang),
+        lambda v: goal_label(v, lang),
+        help=t("goal_help", lang),
+    )
+    goal_minutes = None if goal == OWN_GOAL else float(goal) * 60
     chosen_sector = None
     if sector:
         sectors = sorted(ds.pages["sector"].dropna().unique().tolist())
@@ -101,9 +114,17 @@ def filters(ds: Dataset, lang: str, sector: bool = False) -> View:
         scope=t(f"scope_{scope}", lang),
         clock=t(f"clock_{clock}", lang),
     )
+    if goal_minutes is not None:
+        summary += " · " + goal_label(goal, lang)
     if chosen_sector:
         summary += f" · {format.md_escape(chosen_sector)}"
-    return View(f, label, summary)
+    return View(f, label, summary, goal_minutes)
+
+
+def goal_label(goal: str, lang: str) -> str:
+    if goal == OWN_GOAL:
+        return t("goal_own", lang)
+    return t("goal_common", lang, goal=format.duration(float(goal) * 60, lang))
 
 
 def entity_names(ds: Dataset, level: str) -> dict[str, str]:

@@ -201,8 +201,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_within": ("Inom målet", "Within goal"),
     "kpi_km": ("Kaplan–Meier-median", "Kaplan–Meier median"),
     "trend_title": (
-        "Vecka för vecka: svarsfrekvens (%) och median svarstid (minuter)",
-        "Week by week: reply rate (%) and median response time (minutes)",
+        "Vecka för vecka: svarsfrekvens (%) och median svarstid (timmar)",
+        "Week by week: reply rate (%) and median response time (hours)",
     ),
     "week": ("Vecka (måndag)", "Week (Monday)"),
     "axis_rate": ("Svarsfrekvens (%)", "Reply rate (%)"),
@@ -306,8 +306,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Inbound items by weekday and hour (count, Swedish time)",
     ),
     "heat_median_title": (
-        "Median svarstid efter ankomsttid (minuter, svensk tid)",
-        "Median response time by arrival time (minutes, Swedish time)",
+        "Median svarstid efter ankomsttid (svensk tid)",
+        "Median response time by arrival time (Swedish time)",
     ),
     "heat_backlog_title": (
         "Inlägg som väntar på svar vid varje timmes början (medel antal, svensk tid)",
@@ -461,6 +461,44 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Page comments on its own posts",
     ),
     "c_rejected": ("Avvisade vid inläsning", "Rejected at ingest"),
+    # the goal (issue 18)
+    "goal": ("Svarsmål", "Response goal"),
+    "goal_own": ("Varje sidas eget mål", "Each page's own goal"),
+    "goal_common": ("Gemensamt mål: {goal}", "Common goal: {goal}"),
+    "goal_help": (
+        "Registret ger sidorna mål på 1, 2, 4 eller 8 timmar. Välj ett gemensamt mål för att "
+        "jämföra alla på samma villkor; kolumnen Mål visar vilket mål varje rad räknas mot.",
+        "The registry gives pages goals of 1, 2, 4 or 8 hours. Choose a common goal to compare "
+        "everyone on the same terms; the Goal column shows the goal each row is measured against.",
+    ),
+    "col_goal_row": ("Mål", "Goal"),
+    "col_goal_row_help": (
+        "Målet raden räknas mot (en myndighets: medianen av dess sidors mål).",
+        "The goal this row is measured against (an agency's: the median of its pages' goals).",
+    ),
+    "heat_within": ("Inom målet", "Within goal"),
+    "heat_within_title": (
+        "Andel besvarade inom målet ({goal}) efter ankomsttid (%, svensk tid)",
+        "Share answered within the goal ({goal}) by arrival time (%, Swedish time)",
+    ),
+    "heat_within_note": (
+        "Siffran i rutan är andelen (%) av inläggen som kom då och fick svar inom målet; "
+        "blått: över hälften (medianen klarar målet), orange: under hälften. Håll muspekaren "
+        "över en ruta för antalet inlägg. Tomma rutor: inga inlägg.",
+        "The number in a cell is the share (%) of the items arriving then that were answered "
+        "within the goal; blue: over half (the median meets the goal), orange: under half. "
+        "Hover a cell for the item counts. Empty cells: no items.",
+    ),
+    "heat_median_note": (
+        "Färgskalan är logaritmisk och delas vid målet ({goal}): blått snabbare, orange "
+        "långsammare. Värdena står i rutorna.",
+        "The colour scale is logarithmic and divides at the goal ({goal}): blue faster, orange "
+        "slower. The values are written in the cells.",
+    ),
+    "of_items": ("{n} av {base} inlägg", "{n} of {base} items"),
+    "goal_line": ("mål {goal}", "goal {goal}"),
+    "goals_differ": ("mål {goal} ({n})", "goal {goal} ({n})"),
+    "axis_median_h": ("Median (timmar)", "Median (hours)"),
 }
 
 

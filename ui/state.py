@@ -43,7 +43,7 @@ Params = dict[str, tuple[str, ...]]
 PARAM_LABELS = {
     "lang": "language", "period": "period", "since": "since", "until": "until", "scope": "scope",
     "clock": "clock", "level": "level", "sector": "sector", "id": "param_id", "ids": "param_ids",
-    "snapshot": "sheet_snapshot",
+    "snapshot": "sheet_snapshot", "goal": "goal",
 }  # fmt: skip
 
 

@@ -62,6 +62,7 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
             "median": ranking["median_response_min"],
             "p90": ranking["p90_response_min"],
             "within": ranking["within_sla_share"],
+            "goal": ranking["goal_minutes"] if "goal_minutes" in ranking else pd.NA,
             "inbound": ranking["inbound"],
             "pending": ranking["pending"],
             "flags": [flags(r, lang) for _, r in ranking.iterrows()],
@@ -87,6 +88,7 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
             "median": lambda v: format.duration(v, lang),
             "p90": lambda v: format.duration(v, lang),
             "within": lambda v: format.percent(v, lang),
+            "goal": lambda v: format.duration(v, lang),
             "inbound": lambda v: format.number(v, lang),
             "pending": lambda v: format.number(v, lang),
         },
@@ -120,6 +122,9 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
         "median": cc.NumberColumn(t("col_median", lang), width=72),
         "p90": cc.NumberColumn(t("col_p90", lang), help=t("col_p90_help", lang), width=72),
         "within": cc.NumberColumn(t("col_within", lang), help=t("col_within_help", lang), width=72),
+        "goal": cc.NumberColumn(
+            t("col_goal_row", lang), help=t("col_goal_row_help", lang), width=56
+        ),
         "inbound": cc.NumberColumn(t("col_inbound", lang), width=72),
         "pending": cc.NumberColumn(
             t("col_pending", lang),

@@ -23,6 +23,16 @@ OKABE_ITO = (
 )
 PRIMARY = OKABE_ITO[0]
 GOAL = OKABE_ITO[5]  # the response-goal line
+GOAL_TEXT = "#B34700"  # the goal's labels: vermillion darkened to 4.5:1 on white
+# a diverging scale for "against the goal": orange (worse) – near white – blue (better), from
+# ColorBrewer's PuOr/RdBu ends, which stay apart with the common colour-vision deficiencies
+DIVERGING = (
+    (0.0, "#b35806"),
+    (0.25, "#f1a340"),
+    (0.5, "#f7f7f7"),
+    (0.75, "#92c5de"),
+    (1.0, "#2166ac"),
+)
 MUTED = "#7F7F7F"  # too few to rank, secondary text
 GRID = "#E5E5E5"
 SEQUENTIAL = "Cividis"

@@ -14,7 +14,7 @@ plural = t(f"level_plural_{f.level}", lang)
 st.title(t("compare_title", lang))
 st.caption(view.summary)
 with st.spinner(t("computing", lang)):
-    ranking = data.ranking(ds, f)
+    ranking = data.on_goal(ds, f, data.ranking(ds, f), view.goal_minutes)
 top = ranking[ranking["is_ranked"]].sort_values("inbound", ascending=False)["page_id"]
 ids = controls.entities(ds, f.level, lang, top.head(3).tolist())
 names = controls.entity_names(ds, f.level)
@@ -31,8 +31,9 @@ else:
         weekly = data.mart(ds, "profile_weekly", f, ids)
         dist = data.mart(ds, "profile_distribution", f, ids)
     chosen = {eid: names[eid] for eid in ids}  # in the chosen order: colours follow the cards
-    charts.show(charts.weekly_trend(weekly, chosen, lang), key="compare_trend")
-    charts.show(charts.distribution(dist, chosen, lang, None), key="compare_distribution")
+    goals = sorted(set(rows.loc[ids, "goal_minutes"].dropna()))
+    charts.show(charts.weekly_trend(weekly, chosen, lang, goals), key="compare_trend")
+    charts.show(charts.distribution(dist, chosen, lang, goals), key="compare_distribution")
     charts.show(charts.buckets(ranking, chosen, lang), key="compare_buckets")
     pending = int(rows.loc[ids, "pending"].sum())
     st.caption(t("buckets_note", lang, pending=format.number(pending, lang)))

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from analysis.read.metrics import overview
-from analysis.registry import DEFAULT_SLA_MINUTES
 from ui import cards, charts, controls, data, format, state, tables
 from ui.i18n import t
 
@@ -15,7 +14,7 @@ level = view.filters.level
 st.title(t("rankings_title", lang))
 st.caption(view.summary)
 with st.spinner(t("computing", lang)):
-    ranking = data.ranking(ds, view.filters)
+    ranking = data.on_goal(ds, view.filters, data.ranking(ds, view.filters), view.goal_minutes)
     moves = data.movement(ds, view.filters)
 
 cards.header(overview(ranking), level, lang)
@@ -36,7 +35,19 @@ else:
     )
 
     if ranking["median_response_min"].notna().any():
-        charts.show(charts.scatter(ranking, lang, DEFAULT_SLA_MINUTES), key="scatter")
+        ranked = ranking[ranking["is_ranked"]]["page_id"].head(3).tolist()
+        mine = state.stored("id")  # the entity chosen on the profile page, if any
+        marked = list(dict.fromkeys([*ranked, *([mine] if mine else [])]))
+        names = dict(zip(ranking["page_id"], ranking["page_name"], strict=True))
+        charts.show(
+            charts.scatter(
+                ranking,
+                lang,
+                view.goal_minutes,
+                {e: names[e] for e in marked if e in names},
+            ),
+            key="scatter",
+        )
     else:
         st.info(t("scatter_empty", lang))
 
