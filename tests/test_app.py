@@ -452,6 +452,8 @@ def test_an_empty_data_folder_shows_the_labelled_demo(tmp_path, monkeypatch, fak
     at = start(page=page)
     no_errors(at)
     assert any("Syntetiska demodata" in w.value for w in at.warning), "labelled on every page"
+    banners = [e for e in [*at.warning, *at.info] if "Syntetiska demodata" in e.value]
+    assert len(banners) == 1, "once, also on the methodology page"
     assert (data_dir / "demo" / "snapshots").is_dir(), "generated once, beside the data"
 
 
@@ -481,7 +483,82 @@ def test_ranking_downloads(app_data):
     book = openpyxl.load_workbook(io.BytesIO(tables.ranking_xlsx(ranking, [("Period", "X")], "sv")))
     assert book.sheetnames == ["Rankning", "Definitioner", "Urval"]
     assert book["Definitioner"].max_row == len(methodology.DEFINITIONS) + 1
-    assert book["Rankning"]["I2"].number_format == "0.0%"  # reply_rate as a percentage
+    assert book["Rankning"]["F2"].number_format == "0.0%"  # the reply rate as a percentage
+    assert book["Rankning"]["F1"].value == "Svarsfrekvens"
+
+
+def test_dashboard_csv_opens_right_in_swedish_excel(app_data):
+    from analysis.read.metrics import Filters, rank
+
+    ranking = rank(Dataset(app_data), Filters())
+    raw = tables.people_csv(ranking, "sv")
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark"
+    lines = raw.decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    assert header[:3] == ["Rang", "Id", "Namn"] and "Median svarstid (min)" in header
+    first = dict(zip(header, lines[1].split(";"), strict=True))
+    assert re.fullmatch(r"\d+,\d", first["Svarsfrekvens"]), "a decimal comma"
+    assert re.fullmatch(r"\d+", first["Median svarstid (min)"]), "whole minutes as on screen"
+    english = tables.people_csv(ranking, "en").decode("utf-8-sig").splitlines()
+    assert english[0].startswith("Rank,Id,Name,") and "." in english[1]
+    assert tables.ranking_csv(ranking).decode().startswith(",".join(RANK_COLUMNS)), "CLI's CSV"
+
+
+def test_excel_speaks_the_ui_language_and_rounds_as_on_screen(app_data):
+    import io
+
+    import openpyxl
+
+    from analysis.read.metrics import Filters, rank
+
+    ranking = rank(Dataset(app_data), Filters())
+    link = "https://svarstid.example.se/rankings?lang=sv"
+    book = openpyxl.load_workbook(
+        io.BytesIO(tables.ranking_xlsx(ranking, [("Länk till vyn", link)], "sv"))
+    )
+    sheet = book["Rankning"]
+    headers = [c.value for c in sheet[1]]
+    col = {h: i for i, h in enumerate(headers)}
+    assert "Median svarstid (min)" in col and "median_response_min" not in col
+    median = sheet[2][col["Median svarstid (min)"]]
+    assert median.value == round(median.value) and median.number_format == "#,##0"
+    assert sheet[2][col["Svarsfrekvens"]].number_format == "0.0%"
+    assert book["Urval"]["B2"].hyperlink.target == link
+    name = tables.export_name("xlsx", ("Rankning", "Januari 2017", "Alla", "Väggklocka"))
+    assert re.fullmatch(r"svarstid-rankning-januari-2017-alla-vaggklocka-\d{8}\.xlsx", name)
+
+
+def test_the_link_to_the_view_is_absolute(app_env, monkeypatch):
+    from ui import state
+
+    monkeypatch.setenv(state.PUBLIC_URL_VARIABLE, "https://svarstid.example.se/")
+    at = start({"period": "2017-01"})
+    no_errors(at)
+    monkeypatch.setattr(state, "query_string", lambda: "period=2017-01")
+    assert state.view_link("rankings") == "https://svarstid.example.se/rankings?period=2017-01"
+
+
+def test_one_notice_lists_everything_reset(app_env):
+    at = start({"scope": "nope", "clock": "nope", "level": "nope"})
+    no_errors(at)
+    assert len(at.warning) == 1
+    assert all(f"({n})" in at.warning[0].value for n in ("scope", "clock", "level"))
+
+
+def test_unknown_ids_among_good_ones_keep_the_good_ones(app_env):
+    at = start({"ids": ["1001", "x1", "1002", "x2", "1003", "x3", "1004"]}, "views/compare.py")
+    no_errors(at)
+    assert at.multiselect(key="w_ids").value == ["1001", "1002", "1003", "1004"]
+    assert len(at.warning) == 1 and "(ids)" in at.warning[0].value
+
+
+def test_reversed_dates_are_swapped_in_the_fields_too(app_env):
+    at = start({"period": "custom", "since": "2017-01-08", "until": "2017-01-02"})
+    no_errors(at)
+    assert str(at.date_input(key="w_since").value) == "2017-01-02"
+    assert str(at.date_input(key="w_until").value) == "2017-01-08"
+    assert len(at.warning) == 1 and "bytt plats" in at.warning[0].value
+    assert at.query_params["since"] == "2017-01-02"
 
 
 def test_a_broken_data_folder_is_a_clear_message(tmp_path, monkeypatch):

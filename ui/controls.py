@@ -51,10 +51,12 @@ def filters(ds: Dataset, lang: str, sector: bool = False) -> View:
         "period", [*presets, CUSTOM], "all", side.selectbox, t("period", lang), labels.__getitem__
     )
     if key == CUSTOM:
-        since = state.day("since", first or STUDY_MONTH[0], side.date_input, t("since", lang))
-        until = state.day("until", last or STUDY_MONTH[0], side.date_input, t("until", lang))
-        if since > until:
-            since, until = until, since
+        since, until = state.day_range(
+            ("since", "until"),
+            (first or STUDY_MONTH[0], last or STUDY_MONTH[0]),
+            side.date_input,
+            (t("since", lang), t("until", lang)),
+        )
         label = f"{format.day(since, lang)}–{format.day(until, lang)}"
     else:
         since, until = presets[key].since, presets[key].until
@@ -119,6 +121,10 @@ def filters(ds: Dataset, lang: str, sector: bool = False) -> View:
     if chosen_sector:
         summary += f" · {format.md_escape(chosen_sector)}"
     return View(f, label, summary, goal_minutes)
+
+
+def goal_key(goal_minutes: float | None) -> str:
+    return OWN_GOAL if goal_minutes is None else f"{goal_minutes / 60:g}"
 
 
 def goal_label(goal: str, lang: str) -> str:

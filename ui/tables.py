@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import methodology
-from analysis.read.metrics import DEFAULT_PENDING_HOURS, RANK_COLUMNS
+from analysis.read.metrics import BUCKETS, DEFAULT_PENDING_HOURS, RANK_COLUMNS
 from analysis.spreadsheet import csv_cell
 from ui import format
 from ui.i18n import t
@@ -178,33 +178,124 @@ def ranking_csv(ranking: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+# The downloads' columns, in order: (ranking column, header key, kind). Kinds: "int" whole
+# counts, "min" minutes rounded to whole minutes as on screen, "share" fractions (percent in
+# Excel, percent numbers in the CSV), "text".
+EXPORT_COLUMNS = (
+    ("rank", "col_rank", "int"),
+    ("page_id", "x_id", "text"),
+    ("page_name", "x_name", "text"),
+    ("agency", "col_name_agency", "text"),
+    ("sector", "col_sector", "text"),
+    ("count_pages", "col_pages", "int"),
+    ("reply_rate", "x_reply_rate", "share"),
+    ("reply_rate_low", "x_low", "share"),
+    ("reply_rate_high", "x_high", "share"),
+    ("median_response_min", "x_median", "min"),
+    ("p90_response_min", "x_p90", "min"),
+    ("km_median_response_min", "x_km", "min"),
+    ("within_sla_share", "x_within", "share"),
+    ("goal_minutes", "x_goal", "min"),
+    ("inbound", "col_inbound", "int"),
+    ("answered", "col_answered", "int"),
+    ("pending", "col_pending", "int"),
+    *((b, f"bucket_{b}", "int") for b in BUCKETS),
+    ("flags", "col_flags", "text"),
+)
+
+
+def export_frame(ranking: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """The ranking as people download it: the columns of EXPORT_COLUMNS the ranking has,
+    minutes rounded to whole minutes, notes in words; headers in the UI's language. Returns
+    the frame (keyed by ranking column) and each column's kind."""
+    df = ranking.copy()
+    df["flags"] = [flags(r, lang) for _, r in ranking.iterrows()]
+    out, kinds = {}, []
+    for col, _, kind in EXPORT_COLUMNS:
+        if col not in df or (col == "count_pages" and (df[col] == 1).all()):
+            continue
+        values = df[col]
+        if kind == "min":
+            values = values.astype("float64").round(0)
+        elif kind == "int":
+            values = values.astype("Float64")
+        out[col] = values
+        kinds.append(kind)
+    return pd.DataFrame(out), kinds
+
+
+def export_headers(frame: pd.DataFrame, lang: str) -> list[str]:
+    keys = {col: key for col, key, _ in EXPORT_COLUMNS}
+    timed = {f"bucket_{b}" for b in BUCKETS[:4]}  # "0–2 h" alone says too little in a sheet
+    return [
+        f"{t('col_answered', lang)} {t(keys[c], lang)}" if keys[c] in timed else t(keys[c], lang)
+        for c in frame.columns
+    ]
+
+
+def people_csv(ranking: pd.DataFrame, lang: str) -> bytes:
+    """The dashboard's CSV, for a double click in a spreadsheet: UTF-8 with a byte-order mark;
+    in Swedish `;` between cells and a decimal comma (as Swedish Excel expects), in English `,`
+    and a decimal point; headers in the UI's language; shares as percent numbers, minutes whole.
+    (The CLI's machine-readable CSV is `ranking_csv`.)"""
+    frame, kinds = export_frame(ranking, lang)
+    sep, decimal = (";", ",") if lang == "sv" else (",", ".")
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
+    writer.writerow(export_headers(frame, lang))
+    for row in frame.astype(object).itertuples(index=False):
+        cells = []
+        for value, kind in zip(row, kinds, strict=True):
+            if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+                cells.append("")
+            elif kind == "share":
+                cells.append(f"{float(value) * 100:.1f}".replace(".", decimal))
+            elif kind in ("int", "min"):
+                cells.append(str(int(value)))
+            else:
+                cells.append(csv_cell(str(value)))
+        writer.writerow(cells)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+NUMBER_FORMATS = {"share": "0.0%", "min": "#,##0", "int": "#,##0"}
+
+
 def ranking_xlsx(ranking: pd.DataFrame, settings: list[tuple[str, str]], lang: str) -> bytes:
-    """An Excel workbook: the ranking, the definitions it rests on and the filters used."""
+    """An Excel workbook: the ranking (headers in the UI's language, minutes whole, a number
+    format per column), the definitions it rests on and the filters used (a link to the view
+    as a clickable link)."""
     buf = io.BytesIO()
     defs = pd.DataFrame(
         methodology.definitions(lang), columns=[t("sheet_term", lang), t("sheet_text", lang)]
     )
     used = pd.DataFrame(settings, columns=[t("sheet_param", lang), t("sheet_value", lang)])
-    data = ranking.copy()
-    data["rank"] = data["rank"].astype("float64")
+    frame, kinds = export_frame(ranking, lang)
+    data = frame.astype({c: "float64" for c, k in zip(frame, kinds, strict=True) if k != "text"})
+    data.columns = export_headers(frame, lang)
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         data.to_excel(xl, sheet_name=t("sheet_ranking", lang), index=False)
         defs.to_excel(xl, sheet_name=t("sheet_definitions", lang), index=False)
         used.to_excel(xl, sheet_name=t("sheet_filters", lang), index=False)
         sheet = xl.sheets[t("sheet_ranking", lang)]
-        percent_cols = {"reply_rate", "reply_rate_low", "reply_rate_high", "within_sla_share"}
-        for j, col in enumerate(data.columns, start=1):
+        for j, (header, kind) in enumerate(zip(data.columns, kinds, strict=True), start=1):
             letter = sheet.cell(row=1, column=j).column_letter
-            sheet.column_dimensions[letter].width = max(10, min(40, len(col) + 2))
-            if col in percent_cols:
+            sheet.column_dimensions[letter].width = max(10, min(40, len(header) + 2))
+            if kind in NUMBER_FORMATS:
                 for cell in sheet[letter][1:]:
-                    cell.number_format = "0.0%"
-        sheet.freeze_panes = "C2"
+                    cell.number_format = NUMBER_FORMATS[kind]
+        sheet.freeze_panes = "D2"
         for ws in xl.sheets.values():  # names from the data are text, never formulas
             for row in ws.iter_rows():
                 for cell in row:
                     if cell.data_type == "f":
                         cell.data_type = "s"
+        filters = xl.sheets[t("sheet_filters", lang)]
+        for row in filters.iter_rows(min_row=2):
+            value = row[1].value
+            if isinstance(value, str) and value.startswith(("https://", "http://")):
+                row[1].hyperlink = value
+                row[1].style = "Hyperlink"
         for name, widths in (
             (t("sheet_definitions", lang), (28, 120)),
             (t("sheet_filters", lang), (28, 80)),
@@ -214,8 +305,20 @@ def ranking_xlsx(ranking: pd.DataFrame, settings: list[tuple[str, str]], lang: s
     return buf.getvalue()
 
 
-def export_name(ext: str) -> str:
-    return f"svarstid-{datetime.now(UTC):%Y%m%d}.{ext}"
+def _slug(text: str) -> str:
+    """ASCII for a file name: 'Hela datamängden' → 'hela-datamangden'."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40]
+
+
+def export_name(ext: str, parts: tuple[str, ...] = ()) -> str:
+    """svarstid-<view parts>-<today>.<ext>: the file says the view it holds (period, scope,
+    clock, level …)."""
+    words = [w for w in (_slug(p) for p in parts) if w]
+    return "-".join(["svarstid", *words, f"{datetime.now(UTC):%Y%m%d}"]) + f".{ext}"
 
 
 # -- methodology & data ---------------------------------------------------------------------------

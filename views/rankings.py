@@ -67,17 +67,26 @@ else:
             ("clock", t(f"clock_{view.filters.clock}", lang)),
             ("level", t(f"level_{level}", lang)),
             ("sector", view.filters.sector or t("sector_all", lang)),
+            ("goal", controls.goal_label(controls.goal_key(view.goal_minutes), lang)),
             ("sheet_snapshot", ds.latest.snapshot_id if ds.latest else ""),
             ("sheet_source", ds.latest.source if ds.latest else ""),
-            ("sheet_link", "/rankings?" + state.query_string()),
+            ("sheet_link", state.view_link("rankings")),
         )
     ]
+    name_parts = (
+        t("sheet_ranking", lang),
+        view.period_label.split(" (")[0],
+        t(f"scope_{view.filters.scope}", lang),
+        t(f"clock_{view.filters.clock}", lang),
+        t(f"level_{level}", lang),
+        view.filters.sector or "",
+    )
     st.markdown(f"**{t('downloads', lang)}**")
     d1, d2, _ = st.columns([1, 1, 6])
     d1.download_button(
         t("download_csv", lang),
-        lambda: tables.ranking_csv(ranking),
-        tables.export_name("csv"),
+        lambda: tables.people_csv(ranking, lang),
+        tables.export_name("csv", name_parts),
         "text/csv",
         icon=":material/download:",
         on_click="ignore",
@@ -85,7 +94,7 @@ else:
     d2.download_button(
         t("download_xlsx", lang),
         lambda: tables.ranking_xlsx(ranking, settings, lang),
-        tables.export_name("xlsx"),
+        tables.export_name("xlsx", name_parts),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
         on_click="ignore",
