@@ -344,12 +344,12 @@ def test_median_heatmap_is_logarithmic_around_the_goal(app_env):
 def test_leaderboard_shows_each_rows_goal_and_a_common_goal(app_env):
     at = start()
     board = leaderboard(at)
-    assert "goal" in board and set(board["goal"]) == {120.0}
+    assert "goal" in board and set(board["goal"]) == {2.0}
     own = board.set_index("name")["within"]
     at.selectbox(key="w_goal").set_value("8").run()
     no_errors(at)
     board = leaderboard(at)
-    assert set(board["goal"]) == {480.0}
+    assert set(board["goal"]) == {8.0}
     assert (board.set_index("name")["within"] >= own).all()
     assert (board.set_index("name")["within"] > own).any()
     assert at.query_params["goal"] == "8"

@@ -137,6 +137,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "col_median": ("Median", "Median"),
     "col_p90": ("P90", "P90"),
+    "col_median_min": ("Median (min)", "Median (min)"),
+    "col_p90_min": ("P90 (min)", "P90 (min)"),
+    "col_within_pct": ("Inom mål (%)", "In goal (%)"),
     "col_p90_help": (
         "90:e percentilen: 90 % av de besvarade inläggen fick svar snabbare än så.",
         "90th percentile: 90 % of answered items were answered faster than this.",
@@ -489,7 +492,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The registry gives pages goals of 1, 2, 4 or 8 hours. Choose a common goal to compare "
         "everyone on the same terms; the Goal column shows the goal each row is measured against.",
     ),
-    "col_goal_row": ("Mål", "Goal"),
+    "col_goal_row": ("Mål (h)", "Goal (h)"),
     "col_goal_row_help": (
         "Målet raden räknas mot (en myndighets: medianen av dess sidors mål).",
         "The goal this row is measured against (an agency's: the median of its pages' goals).",

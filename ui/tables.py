@@ -20,7 +20,7 @@ from analysis.spreadsheet import csv_cell
 from ui import format
 from ui.i18n import t
 
-PCT_FORMAT = {"sv": "%.0f %%", "en": "%.0f%%"}  # the progress bar's label (whole percents)
+PCT_FORMAT = {"sv": "%d %%", "en": "%d%%"}  # the progress bar's label (whole percents)
 
 
 def flags(row, lang: str) -> str:
@@ -48,21 +48,23 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
     """The leaderboard as a Styler (Swedish/English display, numeric values for sorting) and
     its st.dataframe column_config. `moves` (from ui.data.movement): a movement column beside
     the rank, against the period it names."""
+    # Values rounded to what is shown, one unit per column (in its header): the accessible
+    # table a screen reader reads holds the raw values, and they must be the ones on screen.
     df = pd.DataFrame(
         {
             "rank": ranking["rank"].astype("Float64"),
             "name": ranking["page_name"],
-            "reply_rate": ranking["reply_rate"] * 100,
+            "reply_rate": (ranking["reply_rate"] * 100).round(0),
             "interval": [
                 format.interval(lo, hi, lang)
                 for lo, hi in zip(
                     ranking["reply_rate_low"], ranking["reply_rate_high"], strict=True
                 )
             ],
-            "median": ranking["median_response_min"],
-            "p90": ranking["p90_response_min"],
-            "within": ranking["within_sla_share"],
-            "goal": ranking["goal_minutes"] if "goal_minutes" in ranking else pd.NA,
+            "median": ranking["median_response_min"].astype("float64").round(0),
+            "p90": ranking["p90_response_min"].astype("float64").round(0),
+            "within": (ranking["within_sla_share"].astype("float64") * 100).round(0),
+            "goal": (ranking["goal_minutes"] / 60).round(1) if "goal_minutes" in ranking else pd.NA,
             "inbound": ranking["inbound"],
             "pending": ranking["pending"],
             "flags": [flags(r, lang) for _, r in ranking.iterrows()],
@@ -85,10 +87,10 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
     styled = df.style.format(
         {
             "rank": lambda v: format.number(v, lang),
-            "median": lambda v: format.duration(v, lang),
-            "p90": lambda v: format.duration(v, lang),
-            "within": lambda v: format.percent(v, lang),
-            "goal": lambda v: format.duration(v, lang),
+            "median": lambda v: format.number(v, lang),
+            "p90": lambda v: format.number(v, lang),
+            "within": lambda v: format.number(v, lang),
+            "goal": lambda v: format.number(v, lang, 1, optional=True),
             "inbound": lambda v: format.number(v, lang),
             "pending": lambda v: format.number(v, lang),
         },
@@ -119,9 +121,11 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
         "interval": cc.TextColumn(
             t("col_interval", lang), help=t("col_interval_help", lang), width=88
         ),
-        "median": cc.NumberColumn(t("col_median", lang), width=72),
-        "p90": cc.NumberColumn(t("col_p90", lang), help=t("col_p90_help", lang), width=72),
-        "within": cc.NumberColumn(t("col_within", lang), help=t("col_within_help", lang), width=72),
+        "median": cc.NumberColumn(t("col_median_min", lang), width=90),
+        "p90": cc.NumberColumn(t("col_p90_min", lang), help=t("col_p90_help", lang), width=80),
+        "within": cc.NumberColumn(
+            t("col_within_pct", lang), help=t("col_within_help", lang), width=90
+        ),
         "goal": cc.NumberColumn(
             t("col_goal_row", lang), help=t("col_goal_row_help", lang), width=56
         ),

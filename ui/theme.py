@@ -75,6 +75,17 @@ def setup() -> None:
     pio.templates.default = TEMPLATE
 
 
+# Streamlit marks the current page's link with a grey background and shows a focused link
+# the same way: a keyboard user could not tell where the focus is. A focused link gets an
+# outline and an underline the current page never has.
+CSS = """<style>
+[data-testid="stSidebarNav"] a:focus-visible {
+  outline: 3px solid #0072B2; outline-offset: -3px; text-decoration: underline;
+  background-color: #FFFFFF;
+}
+</style>"""
+
+
 def colour(i: int) -> str:
     return OKABE_ITO[i % len(OKABE_ITO)]
 

@@ -5,6 +5,8 @@ different from the current page's."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.test_browser import settle
@@ -26,9 +28,7 @@ def severe(page) -> list[str]:
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): "
-        + "; ".join(
-            f"{n['target']} {n.get('failureSummary', '')[:160]!r}" for n in v["nodes"][:4]
-        )
+        + "; ".join(f"{n['target']} {n.get('failureSummary', '')[:160]!r}" for n in v["nodes"][:4])
         for v in results.response["violations"]
         if v["impact"] in SEVERE
     ]
@@ -41,3 +41,39 @@ def test_no_serious_axe_violations(server, page, path, ready, lang):
     settle(page, ready)
     found = severe(page)
     assert not found, "\n".join(found)
+
+
+def test_the_accessible_leaderboard_reads_what_is_seen(server, page):
+    page.goto(f"{server}/")
+    settle(page, '[data-testid="stDataFrame"]')
+    cells = page.eval_on_selector_all(
+        '[data-testid="stDataFrame"] table td', "cells => cells.map(c => c.textContent)"
+    )
+    assert len(cells) > 20
+    raw = [c for c in cells if re.fullmatch(r"-?\d+\.\d{2,}", c)]
+    assert not raw, f"raw floats read to a screen reader: {raw[:5]}"
+    headers = page.eval_on_selector_all(
+        '[data-testid="stDataFrame"] table th', "cells => cells.map(c => c.textContent)"
+    )
+    assert "Median (min)" in headers and "Inom mål (%)" in headers, "the unit is in the header"
+
+
+def test_a_focused_nav_link_differs_from_the_current_page(server, page):
+    page.goto(f"{server}/")
+    settle(page, '[data-testid="stDataFrame"]')
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    style = "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth, " \
+        "s.textDecorationLine, s.backgroundColor].join(' ') }"  # fmt: skip
+    current = links.first.evaluate(style)
+    page.keyboard.press("Tab")  # focus by keyboard: :focus-visible
+    links.nth(1).focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e); "
+        "return [e.tagName, s.outlineStyle, s.outlineWidth, s.textDecorationLine, "
+        "s.backgroundColor].join(' ') }"
+    )
+    assert focused.startswith("A "), focused
+    assert focused.split(" ", 1)[1] != current, (focused, current)
+    assert "solid" in focused and "underline" in focused
