@@ -101,7 +101,7 @@ def test_rankings_default_view(app_env):
 @pytest.mark.parametrize(
     ("key", "value"),
     [("w_scope", "comments"), ("w_scope", "visitor_posts"), ("w_scope", "questions"),
-     ("w_period", "2017-01"), ("w_period", "last30")],
+     ("w_period", "study"), ("w_period", "2016-12"), ("w_period", "last30")],
 )  # fmt: skip
 def test_scope_and_period_change_the_volumes(app_env, key, value):
     at = start()
@@ -158,13 +158,13 @@ def test_scatter_and_downloads_are_there(app_env):
 
 
 def test_query_parameters_restore_the_view(app_env):
-    query = {"lang": "en", "period": "2017-01", "scope": "comments", "clock": "business",
+    query = {"lang": "en", "period": "study", "scope": "comments", "clock": "business",
              "level": "agency", "goal": "4", "sector": "Socialförsäkring"}  # fmt: skip
     at = start(query)
     no_errors(at)
     assert not at.warning
     assert at.radio(key="w_lang").value == "en"
-    assert at.selectbox(key="w_period").value == "2017-01"
+    assert at.selectbox(key="w_period").value == "study"
     assert at.radio(key="w_scope").value == "comments"
     assert at.radio(key="w_clock").value == "business"
     assert at.radio(key="w_level").value == "agency"
@@ -414,6 +414,50 @@ def test_compare_needs_two(app_env):
     buckets = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"]
     assert [b["name"] for b in buckets][:2] == ["0–2 h", "2–8 h"] and len(buckets) == 6
     assert len(buckets[0]["y"]) == 2  # a bar per entity
+
+
+def test_compare_is_one_table_of_entities_and_measures(app_env):
+    at = start({"ids": ["1001", "1002", "1003", "1004"]}, "views/compare.py")
+    no_errors(at)
+    table = at.dataframe[0].value
+    assert table["n"].tolist() == [1, 2, 3, 4] and len(table) == 4
+    assert all(v.endswith(("min", "h", "dygn")) for v in table["median"]), "units written"
+    assert all(v.startswith("Rang") or v.startswith("Ej") for v in table["rank"])
+    assert not at.metric, "no cards that cut their numbers"
+
+
+def test_switching_level_keeps_the_selection(app_env):
+    at = start({"id": "1002"}, "views/profile.py")
+    page_name = at.title[0].value
+    at.radio(key="w_level").set_value("agency").run()
+    no_errors(at)
+    agency = at.selectbox(key="w_id").value
+    assert agency != "1002" and at.query_params["id"] == agency
+    assert any("Nivån byttes" in c.value for c in at.caption), "says what changed"
+    at.radio(key="w_level").set_value("page").run()
+    assert at.selectbox(key="w_id").value in {"1001", "1002"}  # a page of that agency
+    assert page_name
+    at = start({"ids": ["1001", "1002", "1004"]}, "views/compare.py")
+    at.radio(key="w_level").set_value("agency").run()
+    no_errors(at)
+    assert len(at.multiselect(key="w_ids").value) >= 2, "pages became their agencies"
+    assert any("Nivån byttes" in c.value for c in at.caption)
+
+
+def test_one_period_option_per_month(app_env):
+    at = start()
+    options = at.selectbox(key="w_period").options
+    assert "Studiemånaden januari 2017" in options and "Januari 2017" not in options
+    at = start({"period": "2017-01"})  # an old link naming the month
+    no_errors(at)
+    assert not at.warning and at.selectbox(key="w_period").value == "study"
+
+
+def test_the_ranking_rule_is_where_the_rank_is(app_env):
+    at = start()
+    board = leaderboard(at)
+    assert re.search(r"för få för att rankas \(\d+ av minst \d+\)", board["flags"].iloc[-1])
+    assert re.search(r"minst \d+ bedömda inlägg", at.caption[1].value)
 
 
 def test_methodology_renders_the_code_definitions(app_env):

@@ -64,6 +64,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Länkens värde för {name} gick inte att använda; standardvärdet visas i stället.",
         "The link's value for {name} could not be used; showing the default instead.",
     ),
+    "level_mapped": (
+        "Nivån byttes: {old} visas nu som {level_plural}: {new}.",
+        "The level changed: {old} is now shown as {level_plural}: {new}.",
+    ),
     "bad_params": (
         "Länkens värden för {name} gick inte att använda; standardvärdena visas i stället.",
         "The link's values for {name} could not be used; showing the defaults instead.",
@@ -107,10 +111,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # rankings
     "rankings_title": ("Rankning", "Rankings"),
     "rankings_intro": (
-        "Svarsfrekvens och svarstid per {level_noun}. Sidor med för få inlägg visas men rankas "
-        "inte.",
-        "Reply rate and response time per {level_noun}. Pages with too few items are listed "
-        "but not ranked.",
+        "Svarsfrekvens och svarstid per {level_noun}. Rangen går efter svarsfrekvensen; den "
+        "rankas bara med minst {min} bedömda inlägg i perioden (färre visas men rankas inte), "
+        "och 95 %-intervallet bredvid säger hur säker svarsfrekvensen är.",
+        "Reply rate and response time per {level_noun}. The rank follows the reply rate; only "
+        "with at least {min} rated items in the period is a row ranked (fewer are listed but "
+        "not ranked), and the 95 % interval beside it says how certain the reply rate is.",
     ),
     "level_noun_page": ("sida", "page"),
     "level_noun_agency": ("myndighet", "agency"),
@@ -160,6 +166,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_pages": ("Sidor", "Pages"),
     "col_flags": ("Anmärkning", "Note"),
     "flag_too_few": ("för få för att rankas", "too few to rank"),
+    "flag_too_few_n": (
+        "för få för att rankas ({n} av minst {min})",
+        "too few to rank ({n} of at least {min})",
+    ),
+    "col_rank_help": (
+        "Efter svarsfrekvens (högst först), vid lika efter median svarstid; bara med minst "
+        "{min} bedömda inlägg. Se intervallet: rader vars intervall överlappar kan i själva "
+        "verket ligga i omvänd ordning.",
+        "By reply rate (highest first), ties by median response time; only with at least {min} "
+        "rated items. See the interval: rows whose intervals overlap may really be the other "
+        "way round.",
+    ),
     "flag_closed_wall": ("stängd vägg", "closed wall"),
     "flag_no_items": ("inga inlägg", "no items"),
     "unit_min": ("min", "min"),

@@ -123,14 +123,22 @@ def choice(
     widget: Callable[..., Any],
     label: str,
     format_func: Callable[[str], str] = str,
+    aliases: dict[str, str] | None = None,
     **kwargs,
 ) -> str:
-    """One option of `options`, kept in the address as `name=<option>`."""
+    """One option of `options`, kept in the address as `name=<option>`; an address value in
+    `aliases` (an option that was merged into another) opens the option it names."""
     options = list(options)
     if default not in options:
         default = options[0]
     valid = options.__contains__
-    value = _resolve(name, lambda v: isinstance(v, str) and valid(v), _last, default)
+    aliases = aliases or {}
+    value = _resolve(
+        name,
+        lambda v: isinstance(v, str) and valid(v),
+        lambda vs: aliases.get(vs[-1], vs[-1]),
+        default,
+    )
     wiring = _prepare(name, f"w_{name}", value)
     result = widget(label, options, format_func=format_func, **wiring, **kwargs)
     if result not in options:  # a cleared widget
@@ -215,6 +223,22 @@ def _sane_day(v) -> bool:
 def note(key: str) -> None:
     """A notice (an ui.i18n key) to show with the address's warnings."""
     st.session_state.setdefault(NOTES, []).append(key)
+
+
+def remap(name: str, valid: Callable[[Any], bool], fn: Callable[[Any], Any]) -> Any:
+    """When the stored value of `name` no longer fits (`valid` says no: e.g. a page id after a
+    switch to agency level) and the address brings no new one, replace it with `fn(value)`;
+    returns the value replaced (None when nothing was)."""
+    if name in st.session_state.get(INCOMING, {}):
+        return None
+    old = stored(name)
+    if old is None or old == [] or valid(old):
+        return None
+    new = fn(old)
+    if new is None or new == []:
+        return None
+    st.session_state[STORE][name] = new
+    return old
 
 
 def _last(values: list[str]) -> str:

@@ -15,11 +15,12 @@ import pandas as pd
 import streamlit as st
 
 from analysis import methodology
-from analysis.read.metrics import BUCKETS, DEFAULT_PENDING_HOURS, RANK_COLUMNS
+from analysis.read.metrics import BUCKETS, DEFAULT_MIN_ITEMS, DEFAULT_PENDING_HOURS, RANK_COLUMNS
 from analysis.spreadsheet import csv_cell
 from ui import format
 from ui.i18n import t
 
+MIN = DEFAULT_MIN_ITEMS
 PCT_FORMAT = {"sv": "%d %%", "en": "%d%%"}  # the progress bar's label (whole percents)
 
 
@@ -28,7 +29,12 @@ def flags(row, lang: str) -> str:
     if row["inbound"] == 0:
         notes.append(t("flag_no_items", lang))
     elif not row["is_ranked"]:
-        notes.append(t("flag_too_few", lang))
+        rated = row.get("rated")
+        notes.append(
+            t("flag_too_few_n", lang, n=format.number(rated, lang), min=format.number(MIN, lang))
+            if rated is not None and not pd.isna(rated)
+            else t("flag_too_few", lang)
+        )
     if not row["accepts_visitor_posts"]:
         notes.append(t("flag_closed_wall", lang))
     return " · ".join(notes)
@@ -98,7 +104,11 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
     )
     cc = st.column_config
     config = {
-        "rank": cc.NumberColumn(t("col_rank", lang), width=48),
+        "rank": cc.NumberColumn(
+            t("col_rank", lang),
+            help=t("col_rank_help", lang, min=format.number(MIN, lang)),
+            width=56,
+        ),
         "move": cc.TextColumn(
             t("col_move", lang),
             help=t(
@@ -138,6 +148,47 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
         "flags": cc.TextColumn(t("col_flags", lang), width=140),
     }
     return styled, config
+
+
+def compare(
+    rows: pd.DataFrame, ids: list[str], names: dict[str, str], ranked: int, level: str, lang: str
+):
+    """The compare page's entities × measures: one row per entity, numbered as the charts'
+    colours, every value whole and with its unit (a table instead of cards, which cut numbers
+    at 1280 px). Text, formatted as seen, so a screen reader reads the same."""
+    out = []
+    for i, eid in enumerate(ids, 1):
+        r = rows.loc[eid]
+        out.append(
+            {
+                "n": i,
+                "name": names[eid],
+                "reply_rate": format.percent(r["reply_rate"], lang),
+                "interval": format.interval(r["reply_rate_low"], r["reply_rate_high"], lang),
+                "median": format.duration(r["median_response_min"], lang),
+                "p90": format.duration(r["p90_response_min"], lang),
+                "within": format.percent(r["within_sla_share"], lang),
+                "goal": format.duration(r.get("goal_minutes"), lang),
+                "inbound": format.number(r["inbound"], lang),
+                "rank": t("rank_of", lang, rank=int(r["rank"]), total=ranked)
+                if pd.notna(r["rank"])
+                else t("not_ranked", lang),
+            }
+        )
+    cc = st.column_config
+    config = {
+        "n": cc.NumberColumn("#", width=32),
+        "name": cc.TextColumn(t(f"col_name_{level}", lang), width="medium"),
+        "reply_rate": cc.TextColumn(t("col_reply_rate", lang)),
+        "interval": cc.TextColumn(t("col_interval", lang), help=t("col_interval_help", lang)),
+        "median": cc.TextColumn(t("kpi_median", lang)),
+        "p90": cc.TextColumn(t("col_p90", lang), help=t("col_p90_help", lang)),
+        "within": cc.TextColumn(t("kpi_within", lang)),
+        "goal": cc.TextColumn(t("goal", lang)),
+        "inbound": cc.TextColumn(t("kpi_inbound", lang)),
+        "rank": cc.TextColumn(t("col_rank", lang), help=t("col_rank_help", lang, min=MIN)),
+    }
+    return pd.DataFrame(out, columns=list(config)), config
 
 
 def items(df: pd.DataFrame, lang: str, waited: bool = False, show_page: bool = True):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cards, charts, controls, data, format, state
+from ui import charts, controls, data, format, state, tables
 from ui.i18n import t
 
 lang = state.current_language()
@@ -23,9 +23,8 @@ if len(ids) < 2:
     st.info(t("compare_need_two", lang, level_plural=plural))
 else:
     rows = ranking.set_index("page_id")
-    for position, (col, eid) in enumerate(zip(st.columns(len(ids)), ids, strict=True), 1):
-        with col:
-            cards.compare(position, names[eid], rows.loc[eid], lang)
+    frame, config = tables.compare(rows, ids, names, int(ranking["is_ranked"].sum()), f.level, lang)
+    st.dataframe(frame, column_config=config, hide_index=True, key="compare_table")
 
     with st.spinner(t("computing", lang)):
         weekly = data.mart(ds, "profile_weekly", f, ids)

@@ -20,7 +20,14 @@ with st.spinner(t("computing", lang)):
 cards.header(overview(ranking), level, lang)
 
 st.subheader(t("leaderboard", lang))
-st.caption(t("rankings_intro", lang, level_noun=t(f"level_noun_{level}", lang)))
+st.caption(
+    t(
+        "rankings_intro",
+        lang,
+        level_noun=t(f"level_noun_{level}", lang),
+        min=format.number(view.filters.min_items, lang),
+    )
+)
 if ranking.empty:
     st.info(t("no_rows", lang))
 else:
