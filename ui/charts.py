@@ -23,16 +23,34 @@ LOG_TICKS = (1, 5, 15, 30, 60, 120, 240, 480, 1440, 2880, 10080, 43200)
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int = theme.CHART_HEIGHT) -> go.Figure:
     legend_on_top = fig.layout.showlegend is not False and len(fig.data) > 1
-    if fig.layout.legend.orientation == "v":
+    legend_y = fig.layout.legend.y if fig.layout.legend.y is not None else 1
+    if fig.layout.legend.orientation == "v" or legend_y <= 0:
         legend_on_top = False
+    lines = wrap(title).count("<br>")
     fig.update_layout(
         template=theme.TEMPLATE,
-        title={"text": title},
+        title={"text": wrap(title)},
         separators=theme.separators(lang),
         height=height,
-        margin={"t": 90 if legend_on_top else 50},
+        margin={"t": (90 if legend_on_top else 50) + 20 * lines},
     )
     return fig
+
+
+def wrap(title: str, width: int = 44) -> str:
+    """A long chart title on two or more lines (Plotly does not wrap, and a phone is narrow):
+    broken at spaces, before a long parenthesis (a unit such as "(%)" stays on its line)."""
+    if len(title) <= width:
+        return title
+    lines, line = [], ""
+    for word in title.split(" "):
+        long_aside = word.startswith("(") and len(word) > 4 and len(line) > width // 2
+        if line and (len(line) + 1 + len(word) > width or long_aside):
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
 
 
 def show(fig: go.Figure, key: str | None = None) -> None:
@@ -209,8 +227,10 @@ def scatter(
         ticktext=[format.duration_short(m, lang) for m in ticks],
     )
     fig.update_yaxes(title=t("scatter_y", lang), range=[0, 106], ticksuffix="")
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top"})
-    return _layout(fig, t("scatter_title", lang), lang, height=480)
+    # the legend below the plot: beside it, it took a third of a phone's width
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"})
+    fig.update_layout(margin={"b": 110})
+    return _layout(fig, t("scatter_title", lang), lang, height=540)
 
 
 def _esc(text) -> str:
@@ -527,10 +547,23 @@ def buckets(ranking: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figur
                 ),
             )
         )
-    fig.update_layout(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
+    # the legend below the bars: on a phone its six entries take three rows, over the title
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.25,
+        legend={
+            "traceorder": "normal",
+            "orientation": "h",
+            "x": 0,
+            "y": 0,
+            "yref": "container",
+            "yanchor": "bottom",
+        },
+        margin={"b": 150},
+    )
     fig.update_xaxes(title=t("buckets_x", lang), range=[0, 100])
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
-    height = max(theme.CHART_HEIGHT, 140 + 22 * len(labels))
+    height = max(theme.CHART_HEIGHT, 200 + 22 * len(labels))
     return _layout(fig, t("buckets_title", lang), lang, height=height)
 
 

@@ -64,6 +64,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Länkens värde för {name} gick inte att använda; standardvärdet visas i stället.",
         "The link's value for {name} could not be used; showing the default instead.",
     ),
+    "rank_short": ("{rank} av {total}", "{rank} of {total}"),
+    "choose_columns": ("Kolumner", "Columns"),
     "level_mapped": (
         "Nivån byttes: {old} visas nu som {level_plural}: {new}.",
         "The level changed: {old} is now shown as {level_plural}: {new}.",

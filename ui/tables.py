@@ -107,7 +107,8 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
         "rank": cc.NumberColumn(
             t("col_rank", lang),
             help=t("col_rank_help", lang, min=format.number(MIN, lang)),
-            width=56,
+            width=48,
+            pinned=True,
         ),
         "move": cc.TextColumn(
             t("col_move", lang),
@@ -119,33 +120,33 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
             ),
             width=44,
         ),
-        "name": cc.TextColumn(t(f"col_name_{level}", lang), width=185),
+        "name": cc.TextColumn(t(f"col_name_{level}", lang), width=200, pinned=True),
         "pages": cc.NumberColumn(t("col_pages", lang), width=55),
         "reply_rate": cc.ProgressColumn(
             t("col_reply_rate", lang),
             format=PCT_FORMAT.get(lang, PCT_FORMAT["sv"]),
             min_value=0,
             max_value=100,
-            width=120,
+            width=105,
         ),
         "interval": cc.TextColumn(
-            t("col_interval", lang), help=t("col_interval_help", lang), width=88
+            t("col_interval", lang), help=t("col_interval_help", lang), width=80
         ),
-        "median": cc.NumberColumn(t("col_median_min", lang), width=90),
-        "p90": cc.NumberColumn(t("col_p90_min", lang), help=t("col_p90_help", lang), width=80),
+        "median": cc.NumberColumn(t("col_median_min", lang), width=82),
+        "p90": cc.NumberColumn(t("col_p90_min", lang), help=t("col_p90_help", lang), width=70),
         "within": cc.NumberColumn(
-            t("col_within_pct", lang), help=t("col_within_help", lang), width=90
+            t("col_within_pct", lang), help=t("col_within_help", lang), width=82
         ),
         "goal": cc.NumberColumn(
             t("col_goal_row", lang), help=t("col_goal_row_help", lang), width=56
         ),
-        "inbound": cc.NumberColumn(t("col_inbound", lang), width=72),
+        "inbound": cc.NumberColumn(t("col_inbound", lang), width=66),
         "pending": cc.NumberColumn(
             t("col_pending", lang),
             help=t("col_pending_help", lang, hours=format.number(DEFAULT_PENDING_HOURS, lang)),
-            width=62,
+            width=56,
         ),
-        "flags": cc.TextColumn(t("col_flags", lang), width=140),
+        "flags": cc.TextColumn(t("col_flags", lang), width=200),
     }
     return styled, config
 
@@ -166,27 +167,30 @@ def compare(
                 "reply_rate": format.percent(r["reply_rate"], lang),
                 "interval": format.interval(r["reply_rate_low"], r["reply_rate_high"], lang),
                 "median": format.duration(r["median_response_min"], lang),
-                "p90": format.duration(r["p90_response_min"], lang),
                 "within": format.percent(r["within_sla_share"], lang),
                 "goal": format.duration(r.get("goal_minutes"), lang),
                 "inbound": format.number(r["inbound"], lang),
-                "rank": t("rank_of", lang, rank=int(r["rank"]), total=ranked)
+                "rank": t("rank_short", lang, rank=int(r["rank"]), total=ranked)
                 if pd.notna(r["rank"])
                 else t("not_ranked", lang),
             }
         )
     cc = st.column_config
+    # widths that fit a 1280 px laptop beside the sidebar (about 830 px for the table)
     config = {
         "n": cc.NumberColumn("#", width=32),
-        "name": cc.TextColumn(t(f"col_name_{level}", lang), width="medium"),
-        "reply_rate": cc.TextColumn(t("col_reply_rate", lang)),
-        "interval": cc.TextColumn(t("col_interval", lang), help=t("col_interval_help", lang)),
-        "median": cc.TextColumn(t("kpi_median", lang)),
-        "p90": cc.TextColumn(t("col_p90", lang), help=t("col_p90_help", lang)),
-        "within": cc.TextColumn(t("kpi_within", lang)),
-        "goal": cc.TextColumn(t("goal", lang)),
-        "inbound": cc.TextColumn(t("kpi_inbound", lang)),
-        "rank": cc.TextColumn(t("col_rank", lang), help=t("col_rank_help", lang, min=MIN)),
+        "name": cc.TextColumn(t(f"col_name_{level}", lang), width=180),
+        "reply_rate": cc.TextColumn(t("col_reply_rate", lang), width=100),
+        "interval": cc.TextColumn(
+            t("col_interval", lang), help=t("col_interval_help", lang), width=90
+        ),
+        "median": cc.TextColumn(t("kpi_median", lang), width=100),
+        "within": cc.TextColumn(t("kpi_within", lang), width=80),
+        "goal": cc.TextColumn(t("goal", lang), width=70),
+        "inbound": cc.TextColumn(t("col_inbound", lang), width=70),
+        "rank": cc.TextColumn(
+            t("col_rank", lang), help=t("col_rank_help", lang, min=MIN), width=90
+        ),
     }
     return pd.DataFrame(out, columns=list(config)), config
 

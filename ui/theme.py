@@ -51,19 +51,28 @@ def _template() -> go.layout.Template:
                 "x": 0,
                 "xanchor": "left",
                 "xref": "paper",
-                "y": 0.98,
+                "y": 1,
                 "yref": "container",
                 "yanchor": "top",
+                "pad": {"t": 14},
             },
             paper_bgcolor="white",
             plot_bgcolor="white",
-            xaxis={"gridcolor": GRID, "zeroline": False, "linecolor": MUTED, "ticks": "outside"},
+            xaxis={
+                "gridcolor": GRID,
+                "zeroline": False,
+                "linecolor": MUTED,
+                "ticks": "outside",
+                "automargin": True,
+            },
             yaxis={"gridcolor": GRID, "zeroline": False, "linecolor": MUTED, "ticks": "outside"},
             # the legend sits between the title and the plot, clear of the axis titles
             legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
             margin={"l": 60, "r": 20, "t": 80, "b": 50},
             hoverlabel={"font": {"family": FONT}},
             coloraxis={"colorscale": SEQUENTIAL},
+            # the toolbar stands at the right edge, clear of a title on a narrow screen
+            modebar={"orientation": "v"},
         )
     )
 
