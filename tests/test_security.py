@@ -337,6 +337,11 @@ def test_csv_downloads_keep_formula_like_text_as_text(study_data, capsys):
         assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
     download = tables.ranking_csv(rank(Dataset(study_data))).decode("utf-8")
     assert download == cli_text
+    # the dashboard's CSV for people (Swedish Excel: ';', BOM) is as safe
+    people = tables.people_csv(rank(Dataset(study_data)), "sv").decode("utf-8-sig")
+    cells = [c for r in csv.reader(io.StringIO(people), delimiter=";") for c in r]
+    assert "'" + HOSTILE_AGENCY in cells and "'+SUM(A1:A9)" in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
 
 
 # -- hosting: bounded caches, no stack traces -----------------------------------------------------

@@ -268,7 +268,8 @@ def export_frame(ranking: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[s
     minutes rounded to whole minutes, notes in words; headers in the UI's language. Returns
     the frame (keyed by ranking column) and each column's kind."""
     df = ranking.copy()
-    df["flags"] = [flags(r, lang) for _, r in ranking.iterrows()]
+    if {"inbound", "is_ranked", "accepts_visitor_posts"} <= set(df.columns):
+        df["flags"] = [flags(r, lang) for _, r in ranking.iterrows()]
     out, kinds = {}, []
     for col, _, kind in EXPORT_COLUMNS:
         if col not in df or (col == "count_pages" and (df[col] == 1).all()):
