@@ -271,15 +271,15 @@ def test_language_switch(app_env):
 def test_profile_shows_public_text_as_text(app_env):
     at = start({"id": "1004"}, "views/profile.py")
     no_errors(at)
-    # trend, distribution, activity, rank history and the open heatmap tab's (hidden tabs are
-    # not drawn)
-    assert len(at.get("plotly_chart")) == 5
+    # the trend, the open chart tab's (the distribution) and the open heatmap tab's (hidden
+    # tabs are not drawn)
+    assert len(at.get("plotly_chart")) == 3
     assert len(at.dataframe) == 1, "only the open tab's table: the slowest items"
     frames = [at.dataframe[0].value]
     at.session_state["items_tab"] = "Obesvarade"  # what a click on the tab does
     at.run()
     no_errors(at)
-    assert len(at.dataframe) == 1 and len(at.get("plotly_chart")) == 5
+    assert len(at.dataframe) == 1 and len(at.get("plotly_chart")) == 3
     frames.append(at.dataframe[0].value)
     assert not frames[0].equals(frames[1]), "the other tab's table is shown"
     texts = pd.concat(frames)  # slowest and unanswered items
@@ -297,7 +297,7 @@ def test_profile_heatmap_tabs_draw_one_chart_each(app_env):
         at.run()
         no_errors(at)
         charts = at.get("plotly_chart")
-        assert len(charts) == 5
+        assert len(charts) == 3
         titles.append(json.loads(charts[-1].proto.spec)["layout"]["title"]["text"])
     assert len(set(titles)) == 4, titles
 
@@ -390,6 +390,11 @@ def test_profile_shows_quality_moderation_rank_history_and_storms(app_env):
     labels = [m.label for m in at.metric]
     for label in ("Uppföljningsgrad", "Hänvisningsgrad", "Dolda av sidan", "Personnummer dolda"):
         assert label in labels
+    for label, key in (("Aktivitet per vecka", "activity"), ("Rang per månad", "rank_history")):
+        at.session_state["chart_tab"] = label  # what a click on the tab does
+        at.run()
+        no_errors(at)
+        assert key in [c.key for c in at.get("plotly_chart")]
     keys = [c.key for c in at.get("plotly_chart")]
     assert "rank_history" in keys
     history = json.loads(at.get("plotly_chart")[keys.index("rank_history")].proto.spec)

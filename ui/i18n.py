@@ -65,6 +65,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The link's value for {name} could not be used; showing the default instead.",
     ),
     "rank_short": ("{rank} av {total}", "{rank} of {total}"),
+    "tab_distribution": ("Svarstider", "Response times"),
+    "tab_activity": ("Aktivitet per vecka", "Activity per week"),
     "choose_columns": ("Kolumner", "Columns"),
     "level_mapped": (
         "Nivån byttes: {old} visas nu som {level_plural}: {new}.",

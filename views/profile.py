@@ -44,23 +44,36 @@ def mart(name: str):
 
 charts.show(charts.weekly_trend(mart("profile_weekly"), names, lang, [goal]), key="trend")
 storms = mart("storms")
-left, right = st.columns(2)
-with left:
-    charts.show(
-        charts.distribution(mart("profile_distribution"), names, lang, goal),
-        key="distribution",
-    )
-with right:
-    activity = charts.mark_storms(charts.activity(mart("profile_activity"), lang), storms, lang)
-    charts.show(activity, key="activity")
 
-# the rank over the whole data, month by month (the period chosen is one point of it)
-with st.spinner(t("computing", lang)):
-    history = data.mart(ds, "history_month", f.with_(since=None, until=None), [entity_id])
-if history["rank"].notna().any():
-    charts.show(charts.rank_history(history, names, lang), key="rank_history")
-else:
-    st.info(t("history_empty", lang))
+# Below the fold, one chart at a time: tabs that rerun when switched draw only the open tab's
+# chart (three Plotly charts fewer to draw on every visit; the browser's work was most of the
+# time to content).
+for tab, which in zip(
+    st.tabs(
+        [t("tab_distribution", lang), t("tab_activity", lang), t("history_title", lang)],
+        key="chart_tab",
+        on_change="rerun",
+    ),
+    ("distribution", "activity", "history"),
+    strict=True,
+):
+    if not tab.open:
+        continue
+    with tab:
+        if which == "distribution":
+            dist = mart("profile_distribution")
+            charts.show(charts.distribution(dist, names, lang, goal), key="distribution")
+        elif which == "activity":
+            fig = charts.mark_storms(charts.activity(mart("profile_activity"), lang), storms, lang)
+            charts.show(fig, key="activity")
+        else:  # the rank over the whole data, month by month (the period is one point of it)
+            with st.spinner(t("computing", lang)):
+                whole = f.with_(since=None, until=None)
+                history = data.mart(ds, "history_month", whole, [entity_id])
+            if history["rank"].notna().any():
+                charts.show(charts.rank_history(history, names, lang), key="rank_history")
+            else:
+                st.info(t("history_empty", lang))
 
 st.subheader(t("quality_heading", lang))
 quality = mart("answer_quality").set_index("entity_id")
