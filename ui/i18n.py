@@ -67,6 +67,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rank_short": ("{rank} av {total}", "{rank} of {total}"),
     "tab_distribution": ("Svarstider", "Response times"),
     "tab_activity": ("Aktivitet per vecka", "Activity per week"),
+    "tab_scatter": ("Svarsfrekvens mot svarstid", "Reply rate against response time"),
+    "tab_buckets": ("Svarstider i intervall", "Response times in bands"),
     "choose_columns": ("Kolumner", "Columns"),
     "level_mapped": (
         "Nivån byttes: {old} visas nu som {level_plural}: {new}.",

@@ -32,7 +32,23 @@ else:
     chosen = {eid: names[eid] for eid in ids}  # in the chosen order: colours follow the cards
     goals = sorted(set(rows.loc[ids, "goal_minutes"].dropna()))
     charts.show(charts.weekly_trend(weekly, chosen, lang, goals), key="compare_trend")
-    charts.show(charts.distribution(dist, chosen, lang, goals), key="compare_distribution")
-    charts.show(charts.buckets(ranking, chosen, lang), key="compare_buckets")
-    pending = int(rows.loc[ids, "pending"].sum())
-    st.caption(t("buckets_note", lang, pending=format.number(pending, lang)))
+    # below the trend, one chart at a time (tabs that rerun when switched)
+    for tab, which in zip(
+        st.tabs(
+            [t("tab_distribution", lang), t("tab_buckets", lang)],
+            key="compare_tab",
+            on_change="rerun",
+        ),
+        ("distribution", "buckets"),
+        strict=True,
+    ):
+        if not tab.open:
+            continue
+        with tab:
+            if which == "distribution":
+                fig = charts.distribution(dist, chosen, lang, goals)
+                charts.show(fig, key="compare_distribution")
+            else:
+                charts.show(charts.buckets(ranking, chosen, lang), key="compare_buckets")
+                pending = int(rows.loc[ids, "pending"].sum())
+                st.caption(t("buckets_note", lang, pending=format.number(pending, lang)))
