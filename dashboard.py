@@ -21,6 +21,7 @@ from ui.i18n import t
 
 st.set_page_config(page_title="Svarstid", page_icon="⏱️", layout="wide")
 theme.setup()
+st.html(theme.CSS)
 state.begin()
 lang = state.language()
 

@@ -199,10 +199,18 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Rank",
         "Efter svarsfrekvens (högst först), vid lika efter median svarstid (kortast först). "
         f"En sida med färre än {MIN_ITEMS} bedömda inlägg i perioden visas men rankas inte "
-        "(för få för att rankas).",
+        "(för få för att rankas); i tabellen står antalet bredvid, och 95 %-intervallet står "
+        "intill svarsfrekvensen. Att ranka efter intervallets nedre gräns övervägdes: det "
+        "straffar små sidor för osäkerheten i stället för deras svar och ändrar ordningen "
+        "varje gång antalet inlägg ändras, så rangen följer svarsfrekvensen och intervallet "
+        "visas i stället, så att en läsare ser när två rader inte går att skilja åt.",
         "By reply rate (highest first), ties by median response time (shortest first). A page "
         f"with fewer than {MIN_ITEMS} rated items in the period is listed but not ranked "
-        "(too few to rank).",
+        "(too few to rank); the table says how many it has, and the 95 % interval stands "
+        "beside the reply rate. Ranking by the interval's lower bound was considered: it "
+        "penalises small pages for uncertainty rather than for their replies and reorders "
+        "rows whenever the item counts change, so the rank follows the reply rate and the "
+        "interval is shown instead, so that a reader sees when two rows cannot be told apart.",
     ),
     Definition(
         "wall",

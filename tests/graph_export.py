@@ -29,6 +29,9 @@ def write_page(root: Path, page_id: str, name: str, feeds: list[list[dict]], **e
     page = {"id": page_id, "name": name, **extra}
     (folder / "page.json").write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
     for i, posts in enumerate(feeds, start=1):
-        doc = {"data": posts, "paging": {"next": f"https://graph.facebook.com/{page_id}/feed?p={i}"}}
+        doc = {
+            "data": posts,
+            "paging": {"next": f"https://graph.facebook.com/{page_id}/feed?p={i}"},
+        }
         (folder / f"feed_{i:03d}.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     return folder

@@ -101,7 +101,7 @@ def test_rankings_default_view(app_env):
 @pytest.mark.parametrize(
     ("key", "value"),
     [("w_scope", "comments"), ("w_scope", "visitor_posts"), ("w_scope", "questions"),
-     ("w_period", "2017-01"), ("w_period", "last30")],
+     ("w_period", "study"), ("w_period", "2016-12"), ("w_period", "last30")],
 )  # fmt: skip
 def test_scope_and_period_change_the_volumes(app_env, key, value):
     at = start()
@@ -151,20 +151,24 @@ def test_scatter_and_downloads_are_there(app_env):
     at = start()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["CSV", "Excel"]
-    assert [c.key for c in at.get("plotly_chart")] == ["scatter", "buckets"]
+    assert [c.key for c in at.get("plotly_chart")] == ["scatter"]  # one chart at a time
+    at.session_state["rank_tab"] = "Svarstider i intervall"  # what a click on the tab does
+    at.run()
+    no_errors(at)
+    assert [c.key for c in at.get("plotly_chart")] == ["buckets"]
 
 
 # -- the address ----------------------------------------------------------------------------------
 
 
 def test_query_parameters_restore_the_view(app_env):
-    query = {"lang": "en", "period": "2017-01", "scope": "comments", "clock": "business",
-             "level": "agency", "sector": "Socialförsäkring"}  # fmt: skip
+    query = {"lang": "en", "period": "study", "scope": "comments", "clock": "business",
+             "level": "agency", "goal": "4", "sector": "Socialförsäkring"}  # fmt: skip
     at = start(query)
     no_errors(at)
     assert not at.warning
     assert at.radio(key="w_lang").value == "en"
-    assert at.selectbox(key="w_period").value == "2017-01"
+    assert at.selectbox(key="w_period").value == "study"
     assert at.radio(key="w_scope").value == "comments"
     assert at.radio(key="w_clock").value == "business"
     assert at.radio(key="w_level").value == "agency"
@@ -271,15 +275,15 @@ def test_language_switch(app_env):
 def test_profile_shows_public_text_as_text(app_env):
     at = start({"id": "1004"}, "views/profile.py")
     no_errors(at)
-    # trend, distribution, activity, rank history and the open heatmap tab's (hidden tabs are
-    # not drawn)
-    assert len(at.get("plotly_chart")) == 5
+    # the trend, the open chart tab's (the distribution) and the open heatmap tab's (hidden
+    # tabs are not drawn)
+    assert len(at.get("plotly_chart")) == 3
     assert len(at.dataframe) == 1, "only the open tab's table: the slowest items"
     frames = [at.dataframe[0].value]
     at.session_state["items_tab"] = "Obesvarade"  # what a click on the tab does
     at.run()
     no_errors(at)
-    assert len(at.dataframe) == 1 and len(at.get("plotly_chart")) == 5
+    assert len(at.dataframe) == 1 and len(at.get("plotly_chart")) == 3
     frames.append(at.dataframe[0].value)
     assert not frames[0].equals(frames[1]), "the other tab's table is shown"
     texts = pd.concat(frames)  # slowest and unanswered items
@@ -292,14 +296,70 @@ def test_profile_shows_public_text_as_text(app_env):
 def test_profile_heatmap_tabs_draw_one_chart_each(app_env):
     at = start({"id": "1004"}, "views/profile.py")
     titles = []
-    for label in ("Inkommande", "Median svarstid", "Väntande (kön)"):
+    for label in ("Inom målet", "Median svarstid", "Inkommande", "Väntande (kön)"):
         at.session_state["heat_tab"] = label
         at.run()
         no_errors(at)
         charts = at.get("plotly_chart")
-        assert len(charts) == 5
+        assert len(charts) == 3
         titles.append(json.loads(charts[-1].proto.spec)["layout"]["title"]["text"])
-    assert len(set(titles)) == 3, titles
+    assert len(set(titles)) == 4, titles
+
+
+# -- the goal: the manager's question, goals that differ by page ----------------------------------
+
+
+def chart(at: AppTest, key: str) -> dict:
+    return json.loads(next(c for c in at.get("plotly_chart") if c.key == key).proto.spec)
+
+
+def test_profile_answers_within_goal_by_weekday_and_hour(app_env):
+    at = start({"id": "1004"}, "views/profile.py")
+    no_errors(at)
+    heat = chart(at, "within")  # the first tab: the share within the goal
+    cell = heat["data"][0]
+    assert cell["zmid"] == 50 and cell["zmin"] == 0 and cell["zmax"] == 100
+    assert cell["texttemplate"] == "%{text}", "values readable without hovering"
+    assert "2 h" in heat["layout"]["title"]["text"]
+    counts = [c for row in cell["customdata"] for c in row if c]
+    assert counts and all(" av " in c and "inlägg" in c for c in counts)
+    # the trend's median is in hours, with the goal's line at 2 h
+    trend = chart(at, "trend")
+    assert [s["y0"] for s in trend["layout"]["shapes"]] == [2.0]
+    assert trend["layout"]["yaxis2"]["title"]["text"] == "Median (timmar)"
+    dist = chart(at, "distribution")
+    assert any("2 h" in a["text"] for a in dist["layout"]["annotations"])
+
+
+def test_median_heatmap_is_logarithmic_around_the_goal(app_env):
+    import math
+
+    at = start({"id": "1004"}, "views/profile.py")
+    at.session_state["heat_tab"] = "Median svarstid"
+    at.run()
+    cell = chart(at, "median_response_min")["data"][0]
+    assert cell["zmin"] == math.log10(120 / 16) and cell["zmax"] == math.log10(120 * 16)
+    middle = (cell["zmin"] + cell["zmax"]) / 2
+    assert math.isclose(middle, math.log10(120)), "the scale divides at the goal"
+    shown = [v for row in cell["text"] for v in row if v]
+    assert shown and any(v.endswith(("min", "h", "dygn")) for v in shown)
+
+
+def test_leaderboard_shows_each_rows_goal_and_a_common_goal(app_env):
+    at = start()
+    board = leaderboard(at)
+    assert "goal" in board and set(board["goal"]) == {2.0}
+    own = board.set_index("name")["within"]
+    at.selectbox(key="w_goal").set_value("8").run()
+    no_errors(at)
+    board = leaderboard(at)
+    assert set(board["goal"]) == {8.0}
+    assert (board.set_index("name")["within"] >= own).all()
+    assert (board.set_index("name")["within"] > own).any()
+    assert at.query_params["goal"] == "8"
+    scatter = chart(at, "scatter")
+    assert [s["x0"] for s in scatter["layout"]["shapes"] if s["type"] == "line"] == [480.0]
+    assert "Gemensamt mål: 8 h" in at.caption[0].value
 
 
 def test_rankings_show_movement_against_the_period_before(app_env):
@@ -334,6 +394,11 @@ def test_profile_shows_quality_moderation_rank_history_and_storms(app_env):
     labels = [m.label for m in at.metric]
     for label in ("Uppföljningsgrad", "Hänvisningsgrad", "Dolda av sidan", "Personnummer dolda"):
         assert label in labels
+    for label, key in (("Aktivitet per vecka", "activity"), ("Rang per månad", "rank_history")):
+        at.session_state["chart_tab"] = label  # what a click on the tab does
+        at.run()
+        no_errors(at)
+        assert key in [c.key for c in at.get("plotly_chart")]
     keys = [c.key for c in at.get("plotly_chart")]
     assert "rank_history" in keys
     history = json.loads(at.get("plotly_chart")[keys.index("rank_history")].proto.spec)
@@ -352,12 +417,57 @@ def test_compare_needs_two(app_env):
     no_errors(at)
     assert at.info and not at.get("plotly_chart")
     at.multiselect(key="w_ids").set_value(["1001", "1002"]).run()
-    assert [c.key for c in at.get("plotly_chart")] == [
-        "compare_trend", "compare_distribution", "compare_buckets",
-    ]  # fmt: skip
+    assert [c.key for c in at.get("plotly_chart")] == ["compare_trend", "compare_distribution"]
+    at.session_state["compare_tab"] = "Svarstider i intervall"
+    at.run()
+    assert [c.key for c in at.get("plotly_chart")] == ["compare_trend", "compare_buckets"]
     buckets = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"]
     assert [b["name"] for b in buckets][:2] == ["0–2 h", "2–8 h"] and len(buckets) == 6
     assert len(buckets[0]["y"]) == 2  # a bar per entity
+
+
+def test_compare_is_one_table_of_entities_and_measures(app_env):
+    at = start({"ids": ["1001", "1002", "1003", "1004"]}, "views/compare.py")
+    no_errors(at)
+    table = at.dataframe[0].value
+    assert table["n"].tolist() == [1, 2, 3, 4] and len(table) == 4
+    assert all(v.endswith(("min", "h", "dygn")) for v in table["median"]), "units written"
+    assert all(re.fullmatch(r"\d+ av \d+", v) or v.startswith("Ej") for v in table["rank"])
+    assert not at.metric, "no cards that cut their numbers"
+
+
+def test_switching_level_keeps_the_selection(app_env):
+    at = start({"id": "1002"}, "views/profile.py")
+    page_name = at.title[0].value
+    at.radio(key="w_level").set_value("agency").run()
+    no_errors(at)
+    agency = at.selectbox(key="w_id").value
+    assert agency != "1002" and at.query_params["id"] == agency
+    assert any("Nivån byttes" in c.value for c in at.caption), "says what changed"
+    at.radio(key="w_level").set_value("page").run()
+    assert at.selectbox(key="w_id").value in {"1001", "1002"}  # a page of that agency
+    assert page_name
+    at = start({"ids": ["1001", "1002", "1004"]}, "views/compare.py")
+    at.radio(key="w_level").set_value("agency").run()
+    no_errors(at)
+    assert len(at.multiselect(key="w_ids").value) >= 2, "pages became their agencies"
+    assert any("Nivån byttes" in c.value for c in at.caption)
+
+
+def test_one_period_option_per_month(app_env):
+    at = start()
+    options = at.selectbox(key="w_period").options
+    assert "Studiemånaden januari 2017" in options and "Januari 2017" not in options
+    at = start({"period": "2017-01"})  # an old link naming the month
+    no_errors(at)
+    assert not at.warning and at.selectbox(key="w_period").value == "study"
+
+
+def test_the_ranking_rule_is_where_the_rank_is(app_env):
+    at = start()
+    board = leaderboard(at)
+    assert re.search(r"för få för att rankas \(\d+ av minst \d+\)", board["flags"].iloc[-1])
+    assert re.search(r"minst \d+ bedömda inlägg", at.caption[1].value)
 
 
 def test_methodology_renders_the_code_definitions(app_env):
@@ -396,6 +506,8 @@ def test_an_empty_data_folder_shows_the_labelled_demo(tmp_path, monkeypatch, fak
     at = start(page=page)
     no_errors(at)
     assert any("Syntetiska demodata" in w.value for w in at.warning), "labelled on every page"
+    banners = [e for e in [*at.warning, *at.info] if "Syntetiska demodata" in e.value]
+    assert len(banners) == 1, "once, also on the methodology page"
     assert (data_dir / "demo" / "snapshots").is_dir(), "generated once, beside the data"
 
 
@@ -425,7 +537,82 @@ def test_ranking_downloads(app_data):
     book = openpyxl.load_workbook(io.BytesIO(tables.ranking_xlsx(ranking, [("Period", "X")], "sv")))
     assert book.sheetnames == ["Rankning", "Definitioner", "Urval"]
     assert book["Definitioner"].max_row == len(methodology.DEFINITIONS) + 1
-    assert book["Rankning"]["I2"].number_format == "0.0%"  # reply_rate as a percentage
+    assert book["Rankning"]["F2"].number_format == "0.0%"  # the reply rate as a percentage
+    assert book["Rankning"]["F1"].value == "Svarsfrekvens"
+
+
+def test_dashboard_csv_opens_right_in_swedish_excel(app_data):
+    from analysis.read.metrics import Filters, rank
+
+    ranking = rank(Dataset(app_data), Filters())
+    raw = tables.people_csv(ranking, "sv")
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark"
+    lines = raw.decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    assert header[:3] == ["Rang", "Id", "Namn"] and "Median svarstid (min)" in header
+    first = dict(zip(header, lines[1].split(";"), strict=True))
+    assert re.fullmatch(r"\d+,\d", first["Svarsfrekvens"]), "a decimal comma"
+    assert re.fullmatch(r"\d+", first["Median svarstid (min)"]), "whole minutes as on screen"
+    english = tables.people_csv(ranking, "en").decode("utf-8-sig").splitlines()
+    assert english[0].startswith("Rank,Id,Name,") and "." in english[1]
+    assert tables.ranking_csv(ranking).decode().startswith(",".join(RANK_COLUMNS)), "CLI's CSV"
+
+
+def test_excel_speaks_the_ui_language_and_rounds_as_on_screen(app_data):
+    import io
+
+    import openpyxl
+
+    from analysis.read.metrics import Filters, rank
+
+    ranking = rank(Dataset(app_data), Filters())
+    link = "https://svarstid.example.se/rankings?lang=sv"
+    book = openpyxl.load_workbook(
+        io.BytesIO(tables.ranking_xlsx(ranking, [("Länk till vyn", link)], "sv"))
+    )
+    sheet = book["Rankning"]
+    headers = [c.value for c in sheet[1]]
+    col = {h: i for i, h in enumerate(headers)}
+    assert "Median svarstid (min)" in col and "median_response_min" not in col
+    median = sheet[2][col["Median svarstid (min)"]]
+    assert median.value == round(median.value) and median.number_format == "#,##0"
+    assert sheet[2][col["Svarsfrekvens"]].number_format == "0.0%"
+    assert book["Urval"]["B2"].hyperlink.target == link
+    name = tables.export_name("xlsx", ("Rankning", "Januari 2017", "Alla", "Väggklocka"))
+    assert re.fullmatch(r"svarstid-rankning-januari-2017-alla-vaggklocka-\d{8}\.xlsx", name)
+
+
+def test_the_link_to_the_view_is_absolute(app_env, monkeypatch):
+    from ui import state
+
+    monkeypatch.setenv(state.PUBLIC_URL_VARIABLE, "https://svarstid.example.se/")
+    at = start({"period": "2017-01"})
+    no_errors(at)
+    monkeypatch.setattr(state, "query_string", lambda: "period=2017-01")
+    assert state.view_link("rankings") == "https://svarstid.example.se/rankings?period=2017-01"
+
+
+def test_one_notice_lists_everything_reset(app_env):
+    at = start({"scope": "nope", "clock": "nope", "level": "nope"})
+    no_errors(at)
+    assert len(at.warning) == 1
+    assert all(f"({n})" in at.warning[0].value for n in ("scope", "clock", "level"))
+
+
+def test_unknown_ids_among_good_ones_keep_the_good_ones(app_env):
+    at = start({"ids": ["1001", "x1", "1002", "x2", "1003", "x3", "1004"]}, "views/compare.py")
+    no_errors(at)
+    assert at.multiselect(key="w_ids").value == ["1001", "1002", "1003", "1004"]
+    assert len(at.warning) == 1 and "(ids)" in at.warning[0].value
+
+
+def test_reversed_dates_are_swapped_in_the_fields_too(app_env):
+    at = start({"period": "custom", "since": "2017-01-08", "until": "2017-01-02"})
+    no_errors(at)
+    assert str(at.date_input(key="w_since").value) == "2017-01-02"
+    assert str(at.date_input(key="w_until").value) == "2017-01-08"
+    assert len(at.warning) == 1 and "bytt plats" in at.warning[0].value
+    assert at.query_params["since"] == "2017-01-02"
 
 
 def test_a_broken_data_folder_is_a_clear_message(tmp_path, monkeypatch):

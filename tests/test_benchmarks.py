@@ -205,4 +205,3 @@ def test_sizes(text, items, name):
 )
 def test_pick_quarter(first, last, quarter):
     assert pick_quarter(first, last) == quarter
-

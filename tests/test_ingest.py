@@ -173,9 +173,7 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("make_bad", BAD_INPUTS, ids=lambda f: f.__name__)
-def test_bad_input_one_line_error_exit_2_nothing_written(
-    make_bad, study_data, tmp_path, capsys
-):
+def test_bad_input_one_line_error_exit_2_nothing_written(make_bad, study_data, tmp_path, capsys):
     before = tree_digest(study_data)
     path, expected = make_bad(tmp_path / "bad")
     capsys.readouterr()

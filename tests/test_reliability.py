@@ -145,9 +145,7 @@ def test_corpus(case, study_data, tmp_path, capsys):
     rank(Dataset(study_data), Filters(min_items=0))  # the folder still reads
 
 
-@pytest.mark.parametrize(
-    "case", _case_params([c for c in CASES if c["expect"] == "error"])
-)
+@pytest.mark.parametrize("case", _case_params([c for c in CASES if c["expect"] == "error"]))
 def test_corpus_with_skip_invalid(case, study_data, tmp_path, capsys):
     """With --skip-invalid a bad file or item goes to quarantine (named, with its reason); a
     folder that cannot be read at all is still an error. Nothing stored before changes."""
@@ -577,7 +575,7 @@ def test_interrupted_ingest_reports_nothing_written(study_data, study_export, mo
 
 def test_data_dir_with_quotes_and_spaces_in_its_name(study_export, tmp_path):
     """Paths reach DuckDB as bound parameters, so any folder name works."""
-    data = tmp_path / "it's a \"data\" dir; drop table x --"
+    data = tmp_path / 'it\'s a "data" dir; drop table x --'
     assert cli_ingest(data, study_export) == 0
     assert len(rank(Dataset(data))) == 3
 

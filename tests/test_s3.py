@@ -384,9 +384,7 @@ def test_compact_on_s3_keeps_the_numbers_and_republishes(s3, tmp_path, study_exp
     uri = f"s3://{BUCKET}/agency"
     put_registry(s3, "agency")
     for day in (29, 30, 31):  # the earlier two cut through the export's last items
-        ingest_graph_api(
-            uri, [study_export], as_of=AS_OF.replace(day=day), allow_future_items=True
-        )
+        ingest_graph_api(uri, [study_export], as_of=AS_OF.replace(day=day), allow_future_items=True)
     before = Dataset(uri)
     want, merged = ranked(before), [s.snapshot_id for s in before.snapshots]
     assert main(["compact", "--data-dir", uri]) == 0
@@ -550,9 +548,7 @@ def test_a_compaction_killed_while_removing_keeps_the_numbers(s3, study_export, 
     uri = f"s3://{BUCKET}/agency"
     put_registry(s3, "agency")
     for day in (29, 30, 31):  # the earlier two cut through the export's last items
-        ingest_graph_api(
-            uri, [study_export], as_of=AS_OF.replace(day=day), allow_future_items=True
-        )
+        ingest_graph_api(uri, [study_export], as_of=AS_OF.replace(day=day), allow_future_items=True)
     want = ranked(Dataset(uri))
     real, removed = storage.remove_snapshot, []
 

@@ -33,7 +33,7 @@ HOSTILE = [
     "Socialförsäkring' or sector <> '",
     "'; drop table page_dim; --",
     "1; select * from read_text('/etc/passwd')",
-    "\" or \"\"=\"",
+    '" or ""="',
     "%",
     "_",
     "*",
@@ -119,7 +119,7 @@ def app_sources() -> list[Path]:
 
 
 def test_the_static_check_catches_what_it_should():
-    bad = '''
+    bad = """
 def a(con, sector):
     con.execute(f"select * from t where sector = '{sector}'")
 def b(con, x):
@@ -133,9 +133,9 @@ def e(con, name):
     query = "select 1"
     query += name
     con.execute(query)
-'''
+"""
     assert len(sql_findings(bad)) == 5
-    good = '''
+    good = """
 def f(con, sql, name, params):
     con.execute("set TimeZone = 'UTC'")
     con.execute(sql.load(name), params)
@@ -143,7 +143,7 @@ def f(con, sql, name, params):
     text = sql.load(name)
     con.execute(text, params)
     con.execute(self.query_text)
-'''
+"""
     assert sql_findings(good) == []
 
 
@@ -337,6 +337,11 @@ def test_csv_downloads_keep_formula_like_text_as_text(study_data, capsys):
         assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
     download = tables.ranking_csv(rank(Dataset(study_data))).decode("utf-8")
     assert download == cli_text
+    # the dashboard's CSV for people (Swedish Excel: ';', BOM) is as safe
+    people = tables.people_csv(rank(Dataset(study_data)), "sv").decode("utf-8-sig")
+    cells = [c for r in csv.reader(io.StringIO(people), delimiter=";") for c in r]
+    assert "'" + HOSTILE_AGENCY in cells and "'+SUM(A1:A9)" in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
 
 
 # -- hosting: bounded caches, no stack traces -----------------------------------------------------
@@ -383,7 +388,7 @@ def test_every_cache_has_limits():
 
 
 def test_hosted_dashboard_hides_error_details():
-    """"none" hides message and trace alike (false still shows the trace in Streamlit 1.67)."""
+    """ "none" hides message and trace alike (false still shows the trace in Streamlit 1.67)."""
     import tomllib
 
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))

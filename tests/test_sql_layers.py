@@ -47,9 +47,9 @@ def test_every_sql_file_states_its_grain_and_inputs(path):
 def test_the_layers_are_the_folders():
     assert {p.parent.name for p in ALL_SQL} == set(sql.LAYERS)
     for path in ALL_SQL:
-        assert path.stem.startswith({"staging": "stg_", "intermediate": "int_"}.get(
-            path.parent.name, ""
-        ))
+        assert path.stem.startswith(
+            {"staging": "stg_", "intermediate": "int_"}.get(path.parent.name, "")
+        )
 
 
 def _items(ds, **filters) -> list[tuple]:
@@ -60,7 +60,8 @@ def _items(ds, **filters) -> list[tuple]:
         ds.cursor()
         .execute(
             "select item_id, entity_id, response_minutes, is_pending from int_items_in_scope("
-            + ", ".join(f"${n}" for n in names) + ") order by item_id",
+            + ", ".join(f"${n}" for n in names)
+            + ") order by item_id",
             {n: params[n] for n in names},
         )
         .fetchall()

@@ -109,9 +109,7 @@ def test_quarantine_left_by_a_killed_ingest_is_cleaned(study_data, study_export)
     assert keep.read_text("utf-8") == "kept\n"
 
 
-def test_an_ingest_in_another_process_is_refused_while_the_lock_is_held(
-    study_data, study_export
-):
+def test_an_ingest_in_another_process_is_refused_while_the_lock_is_held(study_data, study_export):
     """The lock is the operating system's (flock), so it holds across processes."""
     import subprocess
     import sys

@@ -1,4 +1,4 @@
-"""KPI cards: st.metric rows for the rankings header, a profile and the compare page."""
+"""KPI cards: st.metric rows for the rankings header and a profile (Compare has a table)."""
 
 from __future__ import annotations
 
@@ -83,23 +83,6 @@ def profile(row: pd.Series, peers: dict, ranked: int, lang: str) -> None:
         border=True,
         help=t("kpi_pending_note", lang, pending=format.number(row["pending"], lang)),
     )
-
-
-def compare(position: int, name: str, row: pd.Series, lang: str) -> None:
-    """One entity's card on the compare page (numbered like the charts' legend order)."""
-    with st.container(border=True):
-        st.markdown(f"**{position}. {format.md_escape(name)}**")
-        a, b = st.columns(2)
-        a.metric(
-            t("col_reply_rate", lang),
-            format.percent(row["reply_rate"], lang),
-            help=t("col_interval", lang)
-            + ": "
-            + format.interval(row["reply_rate_low"], row["reply_rate_high"], lang),
-        )
-        b.metric(t("kpi_median", lang), format.duration(row["median_response_min"], lang))
-        a.metric(t("kpi_within", lang), format.percent(row["within_sla_share"], lang))
-        b.metric(t("kpi_inbound", lang), format.number(row["inbound"], lang))
 
 
 def facts(pages: pd.DataFrame, info: pd.Series, level: str, lang: str) -> str:

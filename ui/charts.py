@@ -23,16 +23,34 @@ LOG_TICKS = (1, 5, 15, 30, 60, 120, 240, 480, 1440, 2880, 10080, 43200)
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int = theme.CHART_HEIGHT) -> go.Figure:
     legend_on_top = fig.layout.showlegend is not False and len(fig.data) > 1
-    if fig.layout.legend.orientation == "v":
+    legend_y = fig.layout.legend.y if fig.layout.legend.y is not None else 1
+    if fig.layout.legend.orientation == "v" or legend_y <= 0:
         legend_on_top = False
+    lines = wrap(title).count("<br>")
     fig.update_layout(
         template=theme.TEMPLATE,
-        title={"text": title},
+        title={"text": wrap(title)},
         separators=theme.separators(lang),
         height=height,
-        margin={"t": 90 if legend_on_top else 50},
+        margin={"t": (90 if legend_on_top else 50) + 20 * lines},
     )
     return fig
+
+
+def wrap(title: str, width: int = 44) -> str:
+    """A long chart title on two or more lines (Plotly does not wrap, and a phone is narrow):
+    broken at spaces, before a long parenthesis (a unit such as "(%)" stays on its line)."""
+    if len(title) <= width:
+        return title
+    lines, line = [], ""
+    for word in title.split(" "):
+        long_aside = word.startswith("(") and len(word) > 4 and len(line) > width // 2
+        if line and (len(line) + 1 + len(word) > width or long_aside):
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
 
 
 def show(fig: go.Figure, key: str | None = None) -> None:
@@ -83,8 +101,12 @@ def goal_bin(goal_minutes: float) -> float:
 # -- rankings -------------------------------------------------------------------------------------
 
 
-def scatter(ranking: pd.DataFrame, lang: str, goal_minutes: float = 120) -> go.Figure:
-    """Reply rate × median response time (log x), the Wilson interval as error bars."""
+def scatter(
+    ranking: pd.DataFrame, lang: str, goal_minutes=120, highlight: dict[str, str] | None = None
+) -> go.Figure:
+    """Reply rate × median response time (log x), the Wilson interval as error bars, a dashed
+    line at the goal (one number; or the rows' own goals, `goal_minutes` per row, one line per
+    distinct goal with its count), and the entities of `highlight` (id → name) labelled."""
     fig = go.Figure()
     df = ranking[ranking["median_response_min"].notna() & ranking["reply_rate"].notna()].copy()
     df["median_plot"] = df["median_response_min"].clip(lower=1)
@@ -134,18 +156,44 @@ def scatter(ranking: pd.DataFrame, lang: str, goal_minutes: float = 120) -> go.F
                 hoverinfo="text",
             )
         )
+    if goal_minutes is not None and not isinstance(goal_minutes, pd.Series | list):
+        lines = {float(goal_minutes): None}
+    else:  # the rows' own goals: a line per goal, with how many rows use it
+        lines = df["goal_minutes"].dropna().value_counts().sort_index().to_dict() or {120.0: None}
+    first_goal, last_goal = min(lines), max(lines)
     x_min = max(1.0, float(df["median_plot"].min()) / 2) if len(df) else 1.0
-    x_max = max(goal_minutes * 2, float(df["median_plot"].max()) * 2) if len(df) else 10_000.0
-    fig.add_vline(x=goal_minutes, line={"color": theme.GOAL, "dash": "dash", "width": 1.5})
-    fig.add_annotation(  # on a log axis an annotation's x is the exponent, unlike a shape's
-        x=math.log10(goal_minutes),
-        y=2,
-        text=t("scatter_goal", lang, goal=format.duration(goal_minutes, lang)),
-        showarrow=False,
-        xanchor="left",
-        yanchor="bottom",
-        font={"color": theme.GOAL},
-    )
+    x_max = max(last_goal * 2, float(df["median_plot"].max()) * 2) if len(df) else 10_000.0
+    for i, (goal, count) in enumerate(lines.items()):
+        fig.add_vline(x=goal, line={"color": theme.GOAL, "dash": "dash", "width": 1.5})
+        label = format.duration(goal, lang)
+        fig.add_annotation(  # on a log axis an annotation's x is the exponent, unlike a shape's
+            x=math.log10(goal),
+            y=2 + 6 * i,
+            text=t("scatter_goal", lang, goal=label)
+            if count is None or len(lines) == 1
+            else t("goals_differ", lang, goal=label, n=format.number(count, lang)),
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"color": theme.GOAL_TEXT},
+        )
+    for eid in highlight or {}:
+        hit = df[df["page_id"] == eid]
+        if hit.empty:
+            continue
+        fig.add_annotation(
+            x=math.log10(float(hit["median_plot"].iloc[0])),
+            y=float(hit["reply_rate"].iloc[0]) * 100,
+            text=_esc(highlight[eid]),
+            showarrow=True,
+            arrowhead=0,
+            arrowcolor=theme.MUTED,
+            ax=14,
+            ay=-22,
+            xanchor="left",
+            font={"size": 12, "color": "#262730"},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
     fig.add_annotation(
         x=math.log10(x_min),
         y=101,
@@ -160,7 +208,7 @@ def scatter(ranking: pd.DataFrame, lang: str, goal_minutes: float = 120) -> go.F
     fig.add_shape(
         type="rect",
         x0=x_min,
-        x1=goal_minutes,
+        x1=first_goal,
         y0=80,
         y1=100,
         xref="x",
@@ -179,8 +227,10 @@ def scatter(ranking: pd.DataFrame, lang: str, goal_minutes: float = 120) -> go.F
         ticktext=[format.duration_short(m, lang) for m in ticks],
     )
     fig.update_yaxes(title=t("scatter_y", lang), range=[0, 106], ticksuffix="")
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top"})
-    return _layout(fig, t("scatter_title", lang), lang, height=480)
+    # the legend below the plot: beside it, it took a third of a phone's width
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"})
+    fig.update_layout(margin={"b": 110})
+    return _layout(fig, t("scatter_title", lang), lang, height=540)
 
 
 def _esc(text) -> str:
@@ -196,8 +246,9 @@ def _esc(text) -> str:
 # -- profile and compare --------------------------------------------------------------------------
 
 
-def weekly_trend(weekly: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figure:
-    """Reply rate (top) and median response time (bottom) per week, a line per entity."""
+def weekly_trend(weekly: pd.DataFrame, names: dict[str, str], lang: str, goals=()) -> go.Figure:
+    """Reply rate (top) and median response time in hours (bottom) per week, a line per entity,
+    with a dashed line at each goal in `goals` (minutes)."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
     for i, eid in enumerate(names):
         part = weekly[weekly["entity_id"] == eid]
@@ -219,19 +270,30 @@ def weekly_trend(weekly: pd.DataFrame, names: dict[str, str], lang: str) -> go.F
         fig.add_trace(
             go.Scatter(
                 x=part["week_start"],
-                y=part["median_response_min"],
+                y=part["median_response_min"] / 60,
                 mode="lines+markers",
                 name=name,
                 legendgroup=name,
                 showlegend=False,
                 line={"color": colour, "dash": "dot"},
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} min<extra>%{fullData.name}</extra>",
+                customdata=[format.duration(m, lang) for m in part["median_response_min"]],
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata}<extra>%{fullData.name}</extra>",
             ),
             row=2,
             col=1,
         )
+    for goal in sorted(set(goals)):
+        fig.add_hline(
+            y=goal / 60,
+            line={"color": theme.GOAL, "dash": "dash", "width": 1.5},
+            annotation_text=t("goal_line", lang, goal=format.duration(goal, lang)),
+            annotation_position="top left",
+            annotation_font_color=theme.GOAL_TEXT,
+            row=2,
+            col=1,
+        )
     fig.update_yaxes(title=t("axis_rate", lang), range=[0, 105], row=1, col=1)
-    fig.update_yaxes(title=t("axis_median", lang), rangemode="tozero", row=2, col=1)
+    fig.update_yaxes(title=t("axis_median_h", lang), rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title=t("week", lang), row=2, col=1)
     _week_axis(fig, weekly["week_start"], lang)
     fig.update_layout(showlegend=len(names) > 1)
@@ -239,9 +301,10 @@ def weekly_trend(weekly: pd.DataFrame, names: dict[str, str], lang: str) -> go.F
 
 
 def distribution(
-    dist: pd.DataFrame, names: dict[str, str], lang: str, goal_minutes: float | None
+    dist: pd.DataFrame, names: dict[str, str], lang: str, goal_minutes=None
 ) -> go.Figure:
-    """Share of answered items per response-time bin; a bar group per entity; the goal line."""
+    """Share of answered items per response-time bin; a bar group per entity; a dashed line
+    at the goal (`goal_minutes`: one number, or several when the entities' goals differ)."""
     labels = bin_labels(lang)
     fig = go.Figure()
     for i, eid in enumerate(names):
@@ -257,13 +320,14 @@ def distribution(
                 hovertemplate="%{x}: %{y:.0f} % (%{customdata})<extra>%{fullData.name}</extra>",
             )
         )
-    if goal_minutes:
+    many = goal_minutes if isinstance(goal_minutes, list | tuple | set) else [goal_minutes]
+    for goal in sorted({g for g in many if g}):
         fig.add_vline(
-            x=goal_bin(goal_minutes),
+            x=goal_bin(goal),
             line={"color": theme.GOAL, "dash": "dash", "width": 1.5},
-            annotation_text=t("dist_goal", lang, goal=format.duration(goal_minutes, lang)),
+            annotation_text=t("dist_goal", lang, goal=format.duration(goal, lang)),
             annotation_position="top right",
-            annotation_font_color=theme.GOAL,
+            annotation_font_color=theme.GOAL_TEXT,
         )
     fig.update_xaxes(categoryorder="array", categoryarray=labels, tickangle=-45, automargin=True)
     fig.update_yaxes(title=t("dist_y", lang), rangemode="tozero")
@@ -312,14 +376,29 @@ def activity(df: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(fig, t("activity_title", lang), lang)
 
 
-def week_heatmap(df: pd.DataFrame, value: str, title: str, unit: str, lang: str) -> go.Figure:
-    """A weekday (rows, Monday on top) × hour (columns) heatmap of one column of `df`."""
+def _week_grid(df: pd.DataFrame, value: str) -> np.ndarray:
     grid = df.pivot(index="weekday", columns="hour", values=value).reindex(
         index=range(1, 8), columns=range(24)
     )
+    return grid.to_numpy(dtype=float)
+
+
+def _week_figure(trace: go.Heatmap, title: str, lang: str) -> go.Figure:
+    fig = go.Figure(trace)
+    fig.update_yaxes(autorange="reversed", title=t("weekday", lang), showgrid=False)
+    hours = [f"{h:02d}" for h in range(0, 24, 3)]
+    fig.update_xaxes(
+        title=t("hour", lang), showgrid=False, ticks="", tickvals=hours, ticktext=hours
+    )
+    return _layout(fig, title, lang, height=360)
+
+
+def week_heatmap(df: pd.DataFrame, value: str, title: str, unit: str, lang: str) -> go.Figure:
+    """A weekday (rows, Monday on top) × hour (columns) heatmap of one count column of `df`,
+    each cell's value written in it."""
     days = format.weekdays(lang)
-    decimals = ".1f" if value == "mean_waiting" else ".0f"
-    z = grid.to_numpy(dtype=float)
+    decimals = 1 if value == "mean_waiting" else 0
+    z = _week_grid(df, value)
     finite = z[np.isfinite(z)]
     # one burst (500 comments in a quarter of an hour) must not wash out the week's pattern:
     # the colour scale ends at the 98th percentile and the few cells above it saturate
@@ -329,27 +408,108 @@ def week_heatmap(df: pd.DataFrame, value: str, title: str, unit: str, lang: str)
         p98 = float(np.quantile(finite, 0.98))
         if 0 < p98 and zmax > 1.5 * p98:
             zmax = p98
-    fig = go.Figure(
+    text = [
+        ["" if not np.isfinite(v) or v == 0 else format.number(v, lang, decimals) for v in row]
+        for row in z
+    ]
+    return _week_figure(
         go.Heatmap(
             z=z,
             zmin=zmin,
             zmax=zmax,
             x=[f"{h:02d}" for h in range(24)],
             y=days,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 10},
             colorscale=theme.SEQUENTIAL,
             colorbar={"title": {"text": unit}},
             hoverongaps=False,
-            hovertemplate="%{y} %{x}:00 — %{z:" + decimals + "} " + unit + "<extra></extra>",
+            hovertemplate="%{y} %{x}:00 — %{text} " + unit + "<extra></extra>",
             xgap=1,
             ygap=1,
-        )
+        ),
+        title,
+        lang,
     )
-    fig.update_yaxes(autorange="reversed", title=t("weekday", lang), showgrid=False)
-    hours = [f"{h:02d}" for h in range(0, 24, 3)]
-    fig.update_xaxes(
-        title=t("hour", lang), showgrid=False, ticks="", tickvals=hours, ticktext=hours
+
+
+def median_heatmap(df: pd.DataFrame, goal_minutes: float, title: str, lang: str) -> go.Figure:
+    """Median response time by weekday × hour of arrival on a logarithmic colour scale that
+    divides at the goal (blue faster, orange slower) and is capped a factor 16 either side of
+    it, so 30 minutes and 15 hours look different; each cell's median is written in it."""
+    days = format.weekdays(lang)
+    z = _week_grid(df, "median_response_min")
+    goal = float(goal_minutes)
+    low, high = goal / 16, goal * 16
+    logz = np.log10(np.clip(np.where(np.isfinite(z), z, np.nan), low, high))
+    text = [[format.duration(v, lang) if np.isfinite(v) else "" for v in row] for row in z]
+    ticks = [m for m in LOG_TICKS if low <= m <= high]
+    return _week_figure(
+        go.Heatmap(
+            z=logz,
+            zmin=math.log10(low),
+            zmax=math.log10(high),
+            x=[f"{h:02d}" for h in range(24)],
+            y=days,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 9},
+            colorscale=[[1 - p, c] for p, c in theme.DIVERGING[::-1]],
+            colorbar={
+                "title": {"text": t("kpi_median", lang)},
+                "tickvals": [math.log10(m) for m in ticks],
+                "ticktext": [format.duration_short(m, lang) for m in ticks],
+            },
+            hoverongaps=False,
+            hovertemplate="%{y} %{x}:00 — %{text}<extra></extra>",
+            xgap=1,
+            ygap=1,
+        ),
+        title,
+        lang,
     )
-    return _layout(fig, title, lang, height=340)
+
+
+def within_heatmap(df: pd.DataFrame, title: str, lang: str) -> go.Figure:
+    """Share answered within the goal by weekday × hour of arrival: a diverging scale centred
+    on 50 % (the median meets the goal), the share written in each cell, counts on hover."""
+    days = format.weekdays(lang)
+    share = _week_grid(df, "within_goal_share") * 100
+    n = _week_grid(df, "within_goal")
+    base = _week_grid(df, "sla_base")
+    text = [[f"{v:.0f}" if np.isfinite(v) else "" for v in row] for row in share]
+    counts = [
+        [
+            t("of_items", lang, n=format.number(a, lang), base=format.number(b, lang))
+            if np.isfinite(b) and b > 0
+            else ""
+            for a, b in zip(ra, rb, strict=True)
+        ]
+        for ra, rb in zip(n, base, strict=True)
+    ]
+    return _week_figure(
+        go.Heatmap(
+            z=share,
+            zmin=0,
+            zmax=100,
+            zmid=50,
+            x=[f"{h:02d}" for h in range(24)],
+            y=days,
+            text=text,
+            customdata=counts,
+            texttemplate="%{text}",
+            textfont={"size": 10},
+            colorscale=[list(p) for p in theme.DIVERGING],
+            colorbar={"title": {"text": "%"}, "tickvals": [0, 25, 50, 75, 100]},
+            hoverongaps=False,
+            hovertemplate="%{y} %{x}:00 — %{text} % (%{customdata})<extra></extra>",
+            xgap=1,
+            ygap=1,
+        ),
+        title,
+        lang,
+    )
 
 
 # -- the measures of analysis/read/insights.py ----------------------------------------------------
@@ -387,10 +547,23 @@ def buckets(ranking: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figur
                 ),
             )
         )
-    fig.update_layout(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
+    # the legend below the bars: on a phone its six entries take three rows, over the title
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.25,
+        legend={
+            "traceorder": "normal",
+            "orientation": "h",
+            "x": 0,
+            "y": 0,
+            "yref": "container",
+            "yanchor": "bottom",
+        },
+        margin={"b": 150},
+    )
     fig.update_xaxes(title=t("buckets_x", lang), range=[0, 100])
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
-    height = max(theme.CHART_HEIGHT, 140 + 22 * len(labels))
+    height = max(theme.CHART_HEIGHT, 200 + 22 * len(labels))
     return _layout(fig, t("buckets_title", lang), lang, height=height)
 
 

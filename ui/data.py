@@ -196,3 +196,41 @@ def movement(ds: Dataset, filters: metrics.Filters) -> dict | None:
         ranking(ds, filters), ranking(ds, filters.with_(since=since, until=until))
     )
     return {"frame": moved[["page_id", "movement", "is_new"]], "since": since, "until": until}
+
+
+# -- the goal: each page's own (None) or one common goal in minutes -------------------------------
+
+
+@st.cache_data(**RESULT_CACHE)
+def _goal_mart(
+    _ds: Dataset, data_key: str, name: str, filters: metrics.Filters, ids: tuple, goal
+) -> pd.DataFrame:
+    fn = profile.profile_within_goal if name == "profile_within_goal" else profile.within_goal
+    return fn(_ds, filters, list(ids), goal)
+
+
+def within_goal_heatmap(ds: Dataset, filters: metrics.Filters, ids, goal: float | None):
+    """Share within the goal by weekday × hour of arrival (profile.profile_within_goal)."""
+    return _goal_mart(ds, key(ds), "profile_within_goal", filters, tuple(ids), goal)
+
+
+def goals(ds: Dataset, level: str) -> pd.Series:
+    """Each entity's own goal in minutes (an agency's: the median of its pages' goals)."""
+    ents = profile.entities(ds, level)
+    return ents.set_index("entity_id")["sla_minutes"].astype("float64")
+
+
+def on_goal(ds: Dataset, filters: metrics.Filters, ranking: pd.DataFrame, goal: float | None):
+    """The ranking with each row's goal (`goal_minutes`) and, on a common goal, its
+    `within_sla_share` recomputed on that goal (the rank itself rests on the reply rate)."""
+    out = ranking.copy()
+    own = goals(ds, filters.level)
+    out["goal_minutes"] = out["page_id"].map(own) if goal is None else float(goal)
+    if goal is None or out.empty:
+        return out
+    ids = tuple(out["page_id"])
+    shares = _goal_mart(ds, key(ds), "within_goal", filters, ids, float(goal))
+    out["within_sla_share"] = (
+        out["page_id"].map(shares.set_index("entity_id")["within_goal_share"]).astype("float64")
+    )
+    return out

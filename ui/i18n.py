@@ -64,6 +64,24 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Länkens värde för {name} gick inte att använda; standardvärdet visas i stället.",
         "The link's value for {name} could not be used; showing the default instead.",
     ),
+    "rank_short": ("{rank} av {total}", "{rank} of {total}"),
+    "tab_distribution": ("Svarstider", "Response times"),
+    "tab_activity": ("Aktivitet per vecka", "Activity per week"),
+    "tab_scatter": ("Svarsfrekvens mot svarstid", "Reply rate against response time"),
+    "tab_buckets": ("Svarstider i intervall", "Response times in bands"),
+    "choose_columns": ("Kolumner", "Columns"),
+    "level_mapped": (
+        "Nivån byttes: {old} visas nu som {level_plural}: {new}.",
+        "The level changed: {old} is now shown as {level_plural}: {new}.",
+    ),
+    "bad_params": (
+        "Länkens värden för {name} gick inte att använda; standardvärdena visas i stället.",
+        "The link's values for {name} could not be used; showing the defaults instead.",
+    ),
+    "swapped_dates": (
+        "Från-datumet låg efter till-datumet: de har bytt plats.",
+        "The from date was after the to date: they have been swapped.",
+    ),
     # filters
     "filters": ("Urval", "Filters"),
     "period": ("Period", "Period"),
@@ -99,10 +117,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # rankings
     "rankings_title": ("Rankning", "Rankings"),
     "rankings_intro": (
-        "Svarsfrekvens och svarstid per {level_noun}. Sidor med för få inlägg visas men rankas "
-        "inte.",
-        "Reply rate and response time per {level_noun}. Pages with too few items are listed "
-        "but not ranked.",
+        "Svarsfrekvens och svarstid per {level_noun}. Rangen går efter svarsfrekvensen; den "
+        "rankas bara med minst {min} bedömda inlägg i perioden (färre visas men rankas inte), "
+        "och 95 %-intervallet bredvid säger hur säker svarsfrekvensen är.",
+        "Reply rate and response time per {level_noun}. The rank follows the reply rate; only "
+        "with at least {min} rated items in the period is a row ranked (fewer are listed but "
+        "not ranked), and the 95 % interval beside it says how certain the reply rate is.",
     ),
     "level_noun_page": ("sida", "page"),
     "level_noun_agency": ("myndighet", "agency"),
@@ -129,6 +149,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "col_median": ("Median", "Median"),
     "col_p90": ("P90", "P90"),
+    "col_median_min": ("Median (min)", "Median (min)"),
+    "col_p90_min": ("P90 (min)", "P90 (min)"),
+    "col_within_pct": ("Inom mål (%)", "In goal (%)"),
     "col_p90_help": (
         "90:e percentilen: 90 % av de besvarade inläggen fick svar snabbare än så.",
         "90th percentile: 90 % of answered items were answered faster than this.",
@@ -149,6 +172,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_pages": ("Sidor", "Pages"),
     "col_flags": ("Anmärkning", "Note"),
     "flag_too_few": ("för få för att rankas", "too few to rank"),
+    "flag_too_few_n": (
+        "för få för att rankas ({n} av minst {min})",
+        "too few to rank ({n} of at least {min})",
+    ),
+    "col_rank_help": (
+        "Efter svarsfrekvens (högst först), vid lika efter median svarstid; bara med minst "
+        "{min} bedömda inlägg. Se intervallet: rader vars intervall överlappar kan i själva "
+        "verket ligga i omvänd ordning.",
+        "By reply rate (highest first), ties by median response time; only with at least {min} "
+        "rated items. See the interval: rows whose intervals overlap may really be the other "
+        "way round.",
+    ),
     "flag_closed_wall": ("stängd vägg", "closed wall"),
     "flag_no_items": ("inga inlägg", "no items"),
     "unit_min": ("min", "min"),
@@ -170,6 +205,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_csv": ("CSV", "CSV"),
     "download_xlsx": ("Excel", "Excel"),
     "sheet_ranking": ("Rankning", "Ranking"),
+    "x_id": ("Id", "Id"),
+    "x_name": ("Namn", "Name"),
+    "x_reply_rate": ("Svarsfrekvens", "Reply rate"),
+    "x_low": ("Svarsfrekvens, intervallets nedre gräns", "Reply rate, interval low"),
+    "x_high": ("Svarsfrekvens, intervallets övre gräns", "Reply rate, interval high"),
+    "x_median": ("Median svarstid (min)", "Median response time (min)"),
+    "x_p90": ("90:e percentilen (min)", "90th percentile (min)"),
+    "x_km": ("Kaplan–Meier-median (min)", "Kaplan–Meier median (min)"),
+    "x_within": ("Inom målet", "Within goal"),
+    "x_goal": ("Mål (min)", "Goal (min)"),
     "sheet_definitions": ("Definitioner", "Definitions"),
     "sheet_filters": ("Urval", "Filters"),
     "sheet_term": ("Begrepp", "Term"),
@@ -201,8 +246,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_within": ("Inom målet", "Within goal"),
     "kpi_km": ("Kaplan–Meier-median", "Kaplan–Meier median"),
     "trend_title": (
-        "Vecka för vecka: svarsfrekvens (%) och median svarstid (minuter)",
-        "Week by week: reply rate (%) and median response time (minutes)",
+        "Vecka för vecka: svarsfrekvens (%) och median svarstid (timmar)",
+        "Week by week: reply rate (%) and median response time (hours)",
     ),
     "week": ("Vecka (måndag)", "Week (Monday)"),
     "axis_rate": ("Svarsfrekvens (%)", "Reply rate (%)"),
@@ -306,8 +351,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Inbound items by weekday and hour (count, Swedish time)",
     ),
     "heat_median_title": (
-        "Median svarstid efter ankomsttid (minuter, svensk tid)",
-        "Median response time by arrival time (minutes, Swedish time)",
+        "Median svarstid efter ankomsttid (svensk tid)",
+        "Median response time by arrival time (Swedish time)",
     ),
     "heat_backlog_title": (
         "Inlägg som väntar på svar vid varje timmes början (medel antal, svensk tid)",
@@ -461,6 +506,44 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Page comments on its own posts",
     ),
     "c_rejected": ("Avvisade vid inläsning", "Rejected at ingest"),
+    # the goal (issue 18)
+    "goal": ("Svarsmål", "Response goal"),
+    "goal_own": ("Varje sidas eget mål", "Each page's own goal"),
+    "goal_common": ("Gemensamt mål: {goal}", "Common goal: {goal}"),
+    "goal_help": (
+        "Registret ger sidorna mål på 1, 2, 4 eller 8 timmar. Välj ett gemensamt mål för att "
+        "jämföra alla på samma villkor; kolumnen Mål visar vilket mål varje rad räknas mot.",
+        "The registry gives pages goals of 1, 2, 4 or 8 hours. Choose a common goal to compare "
+        "everyone on the same terms; the Goal column shows the goal each row is measured against.",
+    ),
+    "col_goal_row": ("Mål (h)", "Goal (h)"),
+    "col_goal_row_help": (
+        "Målet raden räknas mot (en myndighets: medianen av dess sidors mål).",
+        "The goal this row is measured against (an agency's: the median of its pages' goals).",
+    ),
+    "heat_within": ("Inom målet", "Within goal"),
+    "heat_within_title": (
+        "Andel besvarade inom målet ({goal}) efter ankomsttid (%, svensk tid)",
+        "Share answered within the goal ({goal}) by arrival time (%, Swedish time)",
+    ),
+    "heat_within_note": (
+        "Siffran i rutan är andelen (%) av inläggen som kom då och fick svar inom målet; "
+        "blått: över hälften (medianen klarar målet), orange: under hälften. Håll muspekaren "
+        "över en ruta för antalet inlägg. Tomma rutor: inga inlägg.",
+        "The number in a cell is the share (%) of the items arriving then that were answered "
+        "within the goal; blue: over half (the median meets the goal), orange: under half. "
+        "Hover a cell for the item counts. Empty cells: no items.",
+    ),
+    "heat_median_note": (
+        "Färgskalan är logaritmisk och delas vid målet ({goal}): blått snabbare, orange "
+        "långsammare. Värdena står i rutorna.",
+        "The colour scale is logarithmic and divides at the goal ({goal}): blue faster, orange "
+        "slower. The values are written in the cells.",
+    ),
+    "of_items": ("{n} av {base} inlägg", "{n} of {base} items"),
+    "goal_line": ("mål {goal}", "goal {goal}"),
+    "goals_differ": ("mål {goal} ({n})", "goal {goal} ({n})"),
+    "axis_median_h": ("Median (timmar)", "Median (hours)"),
 }
 
 

@@ -5,7 +5,7 @@ A copied link reopens the same view in any browser. How it works, once per scrip
 1. `begin()` compares the address with what this session last wrote. When they differ (a link
    was opened, or the visitor edited the address), the address's values are this run's
    *incoming* values; otherwise the values the session already holds stand.
-2. Each widget is created through `choice`, `day` or `several`: an incoming value is checked
+2. Each widget is created through `choice`, `day_range` or `several`: an incoming value is checked
    against an allowlist (known options, page ids, sane dates) and, when valid, becomes the
    widget's value; an invalid one is dropped with a warning and the default is used. Nothing
    from the address is ever used unchecked, so it cannot reach SQL as text.
@@ -33,6 +33,7 @@ WRITTEN = "_svarstid_written"  # the query parameters this session last wrote
 INCOMING = "_svarstid_incoming"  # this run's values from a new address, not yet consumed
 NOW = "_svarstid_now"  # name -> values to write into the address at the end of this run
 WARNINGS = "_svarstid_warnings"
+NOTES = "_svarstid_notes"
 LANG = "_svarstid_lang"
 EARLIEST_DAY = date(2004, 1, 1)  # no Facebook page is older
 LATEST_DAY = date(2099, 12, 31)
@@ -43,7 +44,7 @@ Params = dict[str, tuple[str, ...]]
 PARAM_LABELS = {
     "lang": "language", "period": "period", "since": "since", "until": "until", "scope": "scope",
     "clock": "clock", "level": "level", "sector": "sector", "id": "param_id", "ids": "param_ids",
-    "snapshot": "sheet_snapshot",
+    "snapshot": "sheet_snapshot", "goal": "goal",
 }  # fmt: skip
 
 
@@ -59,6 +60,7 @@ def begin() -> None:
     ss[INCOMING] = dict(current) if current != ss.get(WRITTEN) else {}
     ss[NOW] = {}
     ss[WARNINGS] = []
+    ss[NOTES] = []
 
 
 def _incoming(name: str) -> tuple[str, ...] | None:
@@ -121,36 +123,27 @@ def choice(
     widget: Callable[..., Any],
     label: str,
     format_func: Callable[[str], str] = str,
+    aliases: dict[str, str] | None = None,
     **kwargs,
 ) -> str:
-    """One option of `options`, kept in the address as `name=<option>`."""
+    """One option of `options`, kept in the address as `name=<option>`; an address value in
+    `aliases` (an option that was merged into another) opens the option it names."""
     options = list(options)
     if default not in options:
         default = options[0]
     valid = options.__contains__
-    value = _resolve(name, lambda v: isinstance(v, str) and valid(v), _last, default)
+    aliases = aliases or {}
+    value = _resolve(
+        name,
+        lambda v: isinstance(v, str) and valid(v),
+        lambda vs: aliases.get(vs[-1], vs[-1]),
+        default,
+    )
     wiring = _prepare(name, f"w_{name}", value)
     result = widget(label, options, format_func=format_func, **wiring, **kwargs)
     if result not in options:  # a cleared widget
         result = default
     _keep(name, result, (result,) if result else None)
-    return result
-
-
-def day(name: str, default: date, widget: Callable[..., Any], label: str, **kwargs) -> date:
-    """A date kept in the address as `name=YYYY-MM-DD` (sane years only)."""
-
-    def valid(v) -> bool:
-        return isinstance(v, date) and EARLIEST_DAY <= v <= LATEST_DAY
-
-    value = _resolve(name, valid, _iso_day, default)
-    wiring = _prepare(name, f"w_{name}", value)
-    result = widget(
-        label, min_value=EARLIEST_DAY, max_value=LATEST_DAY, format="YYYY-MM-DD", **wiring, **kwargs
-    )
-    if not valid(result):
-        result = default
-    _keep(name, result, (result.isoformat(),))
     return result
 
 
@@ -172,7 +165,15 @@ def several(
     def valid(v) -> bool:
         return isinstance(v, list) and len(v) <= limit and all(x in known for x in v)
 
-    value = _resolve(name, valid, lambda vs: list(dict.fromkeys(vs)), list(default))
+    def parse(values: list[str]) -> list[str] | None:
+        """The known values of the address (a warning names the others); None if none is."""
+        asked = list(dict.fromkeys(values))
+        good = [v for v in asked if v in known][:limit]
+        if len(good) < len(asked) and good:
+            warn(name)
+        return good or None
+
+    value = _resolve(name, valid, parse, list(default))
     wiring = _prepare(name, f"w_{name}", value)
     result = widget(
         label, options, format_func=format_func, max_selections=max_selections, **wiring, **kwargs
@@ -180,6 +181,64 @@ def several(
     result = [x for x in result if x in known]
     _keep(name, result, tuple(result) if result else None)
     return result
+
+
+def day_range(
+    names: tuple[str, str],
+    defaults: tuple[date, date],
+    widget: Callable[..., Any],
+    labels: tuple[str, str],
+) -> tuple[date, date]:
+    """Two dates, from and to: a reversed pair from the address (or typed in) is swapped in
+    the store before the fields are drawn, so the fields show what is computed (and a notice
+    says so)."""
+    first, second = names
+    since = _resolve(first, _sane_day, _iso_day, defaults[0])
+    until = _resolve(second, _sane_day, _iso_day, defaults[1])
+    if since > until:
+        since, until = until, since
+        note("swapped_dates")
+    out = []
+    for name, value, label in zip(names, (since, until), labels, strict=True):
+        wiring = _prepare(name, f"w_{name}", value)
+        result = widget(
+            label, min_value=EARLIEST_DAY, max_value=LATEST_DAY, format="YYYY-MM-DD", **wiring
+        )
+        if not _sane_day(result):
+            result = value
+        out.append(result)
+    since, until = out
+    if since > until:  # typed in reversed on this run: swap the fields on the next
+        since, until = until, since
+        note("swapped_dates")
+    for name, value in zip(names, (since, until), strict=True):
+        _keep(name, value, (value.isoformat(),))
+    return since, until
+
+
+def _sane_day(v) -> bool:
+    return isinstance(v, date) and EARLIEST_DAY <= v <= LATEST_DAY
+
+
+def note(key: str) -> None:
+    """A notice (an ui.i18n key) to show with the address's warnings."""
+    st.session_state.setdefault(NOTES, []).append(key)
+
+
+def remap(name: str, valid: Callable[[Any], bool], fn: Callable[[Any], Any]) -> Any:
+    """When the stored value of `name` no longer fits (`valid` says no: e.g. a page id after a
+    switch to agency level) and the address brings no new one, replace it with `fn(value)`;
+    returns the value replaced (None when nothing was)."""
+    if name in st.session_state.get(INCOMING, {}):
+        return None
+    old = stored(name)
+    if old is None or old == [] or valid(old):
+        return None
+    new = fn(old)
+    if new is None or new == []:
+        return None
+    st.session_state[STORE][name] = new
+    return old
 
 
 def _last(values: list[str]) -> str:
@@ -250,6 +309,35 @@ def pin_switch(snapshot_id: str | None, label: str, help_text: str) -> None:
     st.checkbox(label, key="w_pin", on_change=changed, help=help_text, disabled=not snapshot_id)
 
 
+PUBLIC_URL_VARIABLE = "SVARSTID_PUBLIC_URL"
+
+
+def public_url() -> str:
+    """The dashboard's address as the public reaches it, without a trailing slash:
+    `$SVARSTID_PUBLIC_URL` (or the secret `SVARSTID_PUBLIC_URL`, which Streamlit's secrets make
+    an environment variable; ui.data.source loads them), else the scheme and host the visitor's
+    browser used (st.context.url) with the server's base path; empty when neither is known."""
+    import os
+    from urllib.parse import urlsplit
+
+    configured = os.environ.get(PUBLIC_URL_VARIABLE, "").strip()
+    if configured.startswith(("https://", "http://")):
+        return configured.rstrip("/")
+    seen = st.context.url
+    if not seen:
+        return ""
+    parts = urlsplit(seen)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{base}" if base else "")
+
+
+def view_link(url_path: str) -> str:
+    """An absolute link to this view (page `url_path` with the address's values)."""
+    return f"{public_url()}/{url_path}?{query_string()}"
+
+
 def query_string() -> str:
     """The address's query string for the values registered so far in this run."""
     pairs = [(k, v) for k, vs in st.session_state.get(NOW, {}).items() for v in vs]
@@ -267,11 +355,14 @@ def finish(notices) -> None:
         st.query_params.from_dict({k: list(v) if len(v) != 1 else v[0] for k, v in target.items()})
     ss[WRITTEN] = target
     names = list(dict.fromkeys(ss.get(WARNINGS, [])))
-    if names:
+    notes = list(dict.fromkeys(ss.get(NOTES, [])))
+    if names or notes:  # one notice for everything the address could not give as it was
         lang = current_language()
+        labels = [f"{t(PARAM_LABELS[n], lang) if n in PARAM_LABELS else n} ({n})" for n in names]
+        lines = []
+        if labels:
+            key = "bad_param" if len(labels) == 1 else "bad_params"
+            lines.append(t(key, lang, name=", ".join(labels)))
+        lines += [t(n, lang) for n in notes]
         with notices:
-            for name in names:
-                label = t(PARAM_LABELS[name], lang) if name in PARAM_LABELS else name
-                st.warning(
-                    t("bad_param", lang, name=f"{label} ({name})"), icon=":material/link_off:"
-                )
+            st.warning("  \n".join(lines), icon=":material/link_off:")

@@ -15,12 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from analysis import methodology
-from analysis.read.metrics import DEFAULT_PENDING_HOURS, RANK_COLUMNS
+from analysis.read.metrics import BUCKETS, DEFAULT_MIN_ITEMS, DEFAULT_PENDING_HOURS, RANK_COLUMNS
 from analysis.spreadsheet import csv_cell
 from ui import format
 from ui.i18n import t
 
-PCT_FORMAT = {"sv": "%.0f %%", "en": "%.0f%%"}  # the progress bar's label (whole percents)
+MIN = DEFAULT_MIN_ITEMS
+PCT_FORMAT = {"sv": "%d %%", "en": "%d%%"}  # the progress bar's label (whole percents)
 
 
 def flags(row, lang: str) -> str:
@@ -28,7 +29,12 @@ def flags(row, lang: str) -> str:
     if row["inbound"] == 0:
         notes.append(t("flag_no_items", lang))
     elif not row["is_ranked"]:
-        notes.append(t("flag_too_few", lang))
+        rated = row.get("rated")
+        notes.append(
+            t("flag_too_few_n", lang, n=format.number(rated, lang), min=format.number(MIN, lang))
+            if rated is not None and not pd.isna(rated)
+            else t("flag_too_few", lang)
+        )
     if not row["accepts_visitor_posts"]:
         notes.append(t("flag_closed_wall", lang))
     return " · ".join(notes)
@@ -48,20 +54,23 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
     """The leaderboard as a Styler (Swedish/English display, numeric values for sorting) and
     its st.dataframe column_config. `moves` (from ui.data.movement): a movement column beside
     the rank, against the period it names."""
+    # Values rounded to what is shown, one unit per column (in its header): the accessible
+    # table a screen reader reads holds the raw values, and they must be the ones on screen.
     df = pd.DataFrame(
         {
             "rank": ranking["rank"].astype("Float64"),
             "name": ranking["page_name"],
-            "reply_rate": ranking["reply_rate"] * 100,
+            "reply_rate": (ranking["reply_rate"] * 100).round(0),
             "interval": [
                 format.interval(lo, hi, lang)
                 for lo, hi in zip(
                     ranking["reply_rate_low"], ranking["reply_rate_high"], strict=True
                 )
             ],
-            "median": ranking["median_response_min"],
-            "p90": ranking["p90_response_min"],
-            "within": ranking["within_sla_share"],
+            "median": ranking["median_response_min"].astype("float64").round(0),
+            "p90": ranking["p90_response_min"].astype("float64").round(0),
+            "within": (ranking["within_sla_share"].astype("float64") * 100).round(0),
+            "goal": (ranking["goal_minutes"] / 60).round(1) if "goal_minutes" in ranking else pd.NA,
             "inbound": ranking["inbound"],
             "pending": ranking["pending"],
             "flags": [flags(r, lang) for _, r in ranking.iterrows()],
@@ -84,9 +93,10 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
     styled = df.style.format(
         {
             "rank": lambda v: format.number(v, lang),
-            "median": lambda v: format.duration(v, lang),
-            "p90": lambda v: format.duration(v, lang),
-            "within": lambda v: format.percent(v, lang),
+            "median": lambda v: format.number(v, lang),
+            "p90": lambda v: format.number(v, lang),
+            "within": lambda v: format.number(v, lang),
+            "goal": lambda v: format.number(v, lang, 1, optional=True),
             "inbound": lambda v: format.number(v, lang),
             "pending": lambda v: format.number(v, lang),
         },
@@ -94,7 +104,12 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
     )
     cc = st.column_config
     config = {
-        "rank": cc.NumberColumn(t("col_rank", lang), width=48),
+        "rank": cc.NumberColumn(
+            t("col_rank", lang),
+            help=t("col_rank_help", lang, min=format.number(MIN, lang)),
+            width=48,
+            pinned=True,
+        ),
         "move": cc.TextColumn(
             t("col_move", lang),
             help=t(
@@ -105,30 +120,79 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
             ),
             width=44,
         ),
-        "name": cc.TextColumn(t(f"col_name_{level}", lang), width=185),
+        "name": cc.TextColumn(t(f"col_name_{level}", lang), width=200, pinned=True),
         "pages": cc.NumberColumn(t("col_pages", lang), width=55),
         "reply_rate": cc.ProgressColumn(
             t("col_reply_rate", lang),
             format=PCT_FORMAT.get(lang, PCT_FORMAT["sv"]),
             min_value=0,
             max_value=100,
-            width=120,
+            width=105,
         ),
         "interval": cc.TextColumn(
-            t("col_interval", lang), help=t("col_interval_help", lang), width=88
+            t("col_interval", lang), help=t("col_interval_help", lang), width=80
         ),
-        "median": cc.NumberColumn(t("col_median", lang), width=72),
-        "p90": cc.NumberColumn(t("col_p90", lang), help=t("col_p90_help", lang), width=72),
-        "within": cc.NumberColumn(t("col_within", lang), help=t("col_within_help", lang), width=72),
-        "inbound": cc.NumberColumn(t("col_inbound", lang), width=72),
+        "median": cc.NumberColumn(t("col_median_min", lang), width=82),
+        "p90": cc.NumberColumn(t("col_p90_min", lang), help=t("col_p90_help", lang), width=70),
+        "within": cc.NumberColumn(
+            t("col_within_pct", lang), help=t("col_within_help", lang), width=82
+        ),
+        "goal": cc.NumberColumn(
+            t("col_goal_row", lang), help=t("col_goal_row_help", lang), width=56
+        ),
+        "inbound": cc.NumberColumn(t("col_inbound", lang), width=66),
         "pending": cc.NumberColumn(
             t("col_pending", lang),
             help=t("col_pending_help", lang, hours=format.number(DEFAULT_PENDING_HOURS, lang)),
-            width=62,
+            width=56,
         ),
-        "flags": cc.TextColumn(t("col_flags", lang), width=140),
+        "flags": cc.TextColumn(t("col_flags", lang), width=200),
     }
     return styled, config
+
+
+def compare(
+    rows: pd.DataFrame, ids: list[str], names: dict[str, str], ranked: int, level: str, lang: str
+):
+    """The compare page's entities × measures: one row per entity, numbered as the charts'
+    colours, every value whole and with its unit (a table instead of cards, which cut numbers
+    at 1280 px). Text, formatted as seen, so a screen reader reads the same."""
+    out = []
+    for i, eid in enumerate(ids, 1):
+        r = rows.loc[eid]
+        out.append(
+            {
+                "n": i,
+                "name": names[eid],
+                "reply_rate": format.percent(r["reply_rate"], lang),
+                "interval": format.interval(r["reply_rate_low"], r["reply_rate_high"], lang),
+                "median": format.duration(r["median_response_min"], lang),
+                "within": format.percent(r["within_sla_share"], lang),
+                "goal": format.duration(r.get("goal_minutes"), lang),
+                "inbound": format.number(r["inbound"], lang),
+                "rank": t("rank_short", lang, rank=int(r["rank"]), total=ranked)
+                if pd.notna(r["rank"])
+                else t("not_ranked", lang),
+            }
+        )
+    cc = st.column_config
+    # widths that fit a 1280 px laptop beside the sidebar (about 830 px for the table)
+    config = {
+        "n": cc.NumberColumn("#", width=32),
+        "name": cc.TextColumn(t(f"col_name_{level}", lang), width=180),
+        "reply_rate": cc.TextColumn(t("col_reply_rate", lang), width=100),
+        "interval": cc.TextColumn(
+            t("col_interval", lang), help=t("col_interval_help", lang), width=90
+        ),
+        "median": cc.TextColumn(t("kpi_median", lang), width=100),
+        "within": cc.TextColumn(t("kpi_within", lang), width=80),
+        "goal": cc.TextColumn(t("goal", lang), width=70),
+        "inbound": cc.TextColumn(t("col_inbound", lang), width=70),
+        "rank": cc.TextColumn(
+            t("col_rank", lang), help=t("col_rank_help", lang, min=MIN), width=90
+        ),
+    }
+    return pd.DataFrame(out, columns=list(config)), config
 
 
 def items(df: pd.DataFrame, lang: str, waited: bool = False, show_page: bool = True):
@@ -173,33 +237,125 @@ def ranking_csv(ranking: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+# The downloads' columns, in order: (ranking column, header key, kind). Kinds: "int" whole
+# counts, "min" minutes rounded to whole minutes as on screen, "share" fractions (percent in
+# Excel, percent numbers in the CSV), "text".
+EXPORT_COLUMNS = (
+    ("rank", "col_rank", "int"),
+    ("page_id", "x_id", "text"),
+    ("page_name", "x_name", "text"),
+    ("agency", "col_name_agency", "text"),
+    ("sector", "col_sector", "text"),
+    ("count_pages", "col_pages", "int"),
+    ("reply_rate", "x_reply_rate", "share"),
+    ("reply_rate_low", "x_low", "share"),
+    ("reply_rate_high", "x_high", "share"),
+    ("median_response_min", "x_median", "min"),
+    ("p90_response_min", "x_p90", "min"),
+    ("km_median_response_min", "x_km", "min"),
+    ("within_sla_share", "x_within", "share"),
+    ("goal_minutes", "x_goal", "min"),
+    ("inbound", "col_inbound", "int"),
+    ("answered", "col_answered", "int"),
+    ("pending", "col_pending", "int"),
+    *((b, f"bucket_{b}", "int") for b in BUCKETS),
+    ("flags", "col_flags", "text"),
+)
+
+
+def export_frame(ranking: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """The ranking as people download it: the columns of EXPORT_COLUMNS the ranking has,
+    minutes rounded to whole minutes, notes in words; headers in the UI's language. Returns
+    the frame (keyed by ranking column) and each column's kind."""
+    df = ranking.copy()
+    if {"inbound", "is_ranked", "accepts_visitor_posts"} <= set(df.columns):
+        df["flags"] = [flags(r, lang) for _, r in ranking.iterrows()]
+    out, kinds = {}, []
+    for col, _, kind in EXPORT_COLUMNS:
+        if col not in df or (col == "count_pages" and (df[col] == 1).all()):
+            continue
+        values = df[col]
+        if kind == "min":
+            values = values.astype("float64").round(0)
+        elif kind == "int":
+            values = values.astype("Float64")
+        out[col] = values
+        kinds.append(kind)
+    return pd.DataFrame(out), kinds
+
+
+def export_headers(frame: pd.DataFrame, lang: str) -> list[str]:
+    keys = {col: key for col, key, _ in EXPORT_COLUMNS}
+    timed = {f"bucket_{b}" for b in BUCKETS[:4]}  # "0–2 h" alone says too little in a sheet
+    return [
+        f"{t('col_answered', lang)} {t(keys[c], lang)}" if keys[c] in timed else t(keys[c], lang)
+        for c in frame.columns
+    ]
+
+
+def people_csv(ranking: pd.DataFrame, lang: str) -> bytes:
+    """The dashboard's CSV, for a double click in a spreadsheet: UTF-8 with a byte-order mark;
+    in Swedish `;` between cells and a decimal comma (as Swedish Excel expects), in English `,`
+    and a decimal point; headers in the UI's language; shares as percent numbers, minutes whole.
+    (The CLI's machine-readable CSV is `ranking_csv`.)"""
+    frame, kinds = export_frame(ranking, lang)
+    sep, decimal = (";", ",") if lang == "sv" else (",", ".")
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
+    writer.writerow(export_headers(frame, lang))
+    for row in frame.astype(object).itertuples(index=False):
+        cells = []
+        for value, kind in zip(row, kinds, strict=True):
+            if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+                cells.append("")
+            elif kind == "share":
+                cells.append(f"{float(value) * 100:.1f}".replace(".", decimal))
+            elif kind in ("int", "min"):
+                cells.append(str(int(value)))
+            else:
+                cells.append(csv_cell(str(value)))
+        writer.writerow(cells)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+NUMBER_FORMATS = {"share": "0.0%", "min": "#,##0", "int": "#,##0"}
+
+
 def ranking_xlsx(ranking: pd.DataFrame, settings: list[tuple[str, str]], lang: str) -> bytes:
-    """An Excel workbook: the ranking, the definitions it rests on and the filters used."""
+    """An Excel workbook: the ranking (headers in the UI's language, minutes whole, a number
+    format per column), the definitions it rests on and the filters used (a link to the view
+    as a clickable link)."""
     buf = io.BytesIO()
     defs = pd.DataFrame(
         methodology.definitions(lang), columns=[t("sheet_term", lang), t("sheet_text", lang)]
     )
     used = pd.DataFrame(settings, columns=[t("sheet_param", lang), t("sheet_value", lang)])
-    data = ranking.copy()
-    data["rank"] = data["rank"].astype("float64")
+    frame, kinds = export_frame(ranking, lang)
+    data = frame.astype({c: "float64" for c, k in zip(frame, kinds, strict=True) if k != "text"})
+    data.columns = export_headers(frame, lang)
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         data.to_excel(xl, sheet_name=t("sheet_ranking", lang), index=False)
         defs.to_excel(xl, sheet_name=t("sheet_definitions", lang), index=False)
         used.to_excel(xl, sheet_name=t("sheet_filters", lang), index=False)
         sheet = xl.sheets[t("sheet_ranking", lang)]
-        percent_cols = {"reply_rate", "reply_rate_low", "reply_rate_high", "within_sla_share"}
-        for j, col in enumerate(data.columns, start=1):
+        for j, (header, kind) in enumerate(zip(data.columns, kinds, strict=True), start=1):
             letter = sheet.cell(row=1, column=j).column_letter
-            sheet.column_dimensions[letter].width = max(10, min(40, len(col) + 2))
-            if col in percent_cols:
+            sheet.column_dimensions[letter].width = max(10, min(40, len(header) + 2))
+            if kind in NUMBER_FORMATS:
                 for cell in sheet[letter][1:]:
-                    cell.number_format = "0.0%"
-        sheet.freeze_panes = "C2"
+                    cell.number_format = NUMBER_FORMATS[kind]
+        sheet.freeze_panes = "D2"
         for ws in xl.sheets.values():  # names from the data are text, never formulas
             for row in ws.iter_rows():
                 for cell in row:
                     if cell.data_type == "f":
                         cell.data_type = "s"
+        filters = xl.sheets[t("sheet_filters", lang)]
+        for row in filters.iter_rows(min_row=2):
+            value = row[1].value
+            if isinstance(value, str) and value.startswith(("https://", "http://")):
+                row[1].hyperlink = value
+                row[1].style = "Hyperlink"
         for name, widths in (
             (t("sheet_definitions", lang), (28, 120)),
             (t("sheet_filters", lang), (28, 80)),
@@ -209,8 +365,20 @@ def ranking_xlsx(ranking: pd.DataFrame, settings: list[tuple[str, str]], lang: s
     return buf.getvalue()
 
 
-def export_name(ext: str) -> str:
-    return f"svarstid-{datetime.now(UTC):%Y%m%d}.{ext}"
+def _slug(text: str) -> str:
+    """ASCII for a file name: 'Hela datamängden' → 'hela-datamangden'."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40]
+
+
+def export_name(ext: str, parts: tuple[str, ...] = ()) -> str:
+    """svarstid-<view parts>-<today>.<ext>: the file says the view it holds (period, scope,
+    clock, level …)."""
+    words = [w for w in (_slug(p) for p in parts) if w]
+    return "-".join(["svarstid", *words, f"{datetime.now(UTC):%Y%m%d}"]) + f".{ext}"
 
 
 # -- methodology & data ---------------------------------------------------------------------------

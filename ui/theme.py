@@ -23,6 +23,16 @@ OKABE_ITO = (
 )
 PRIMARY = OKABE_ITO[0]
 GOAL = OKABE_ITO[5]  # the response-goal line
+GOAL_TEXT = "#B34700"  # the goal's labels: vermillion darkened to 4.5:1 on white
+# a diverging scale for "against the goal": orange (worse) – near white – blue (better), from
+# ColorBrewer's PuOr/RdBu ends, which stay apart with the common colour-vision deficiencies
+DIVERGING = (
+    (0.0, "#b35806"),
+    (0.25, "#f1a340"),
+    (0.5, "#f7f7f7"),
+    (0.75, "#92c5de"),
+    (1.0, "#2166ac"),
+)
 MUTED = "#7F7F7F"  # too few to rank, secondary text
 GRID = "#E5E5E5"
 SEQUENTIAL = "Cividis"
@@ -41,19 +51,28 @@ def _template() -> go.layout.Template:
                 "x": 0,
                 "xanchor": "left",
                 "xref": "paper",
-                "y": 0.98,
+                "y": 1,
                 "yref": "container",
                 "yanchor": "top",
+                "pad": {"t": 14},
             },
             paper_bgcolor="white",
             plot_bgcolor="white",
-            xaxis={"gridcolor": GRID, "zeroline": False, "linecolor": MUTED, "ticks": "outside"},
+            xaxis={
+                "gridcolor": GRID,
+                "zeroline": False,
+                "linecolor": MUTED,
+                "ticks": "outside",
+                "automargin": True,
+            },
             yaxis={"gridcolor": GRID, "zeroline": False, "linecolor": MUTED, "ticks": "outside"},
             # the legend sits between the title and the plot, clear of the axis titles
             legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
             margin={"l": 60, "r": 20, "t": 80, "b": 50},
             hoverlabel={"font": {"family": FONT}},
             coloraxis={"colorscale": SEQUENTIAL},
+            # the toolbar stands at the right edge, clear of a title on a narrow screen
+            modebar={"orientation": "v"},
         )
     )
 
@@ -63,6 +82,17 @@ def setup() -> None:
     if TEMPLATE not in pio.templates:
         pio.templates[TEMPLATE] = _template()
     pio.templates.default = TEMPLATE
+
+
+# Streamlit marks the current page's link with a grey background and shows a focused link
+# the same way: a keyboard user could not tell where the focus is. A focused link gets an
+# outline and an underline the current page never has.
+CSS = """<style>
+[data-testid="stSidebarNav"] a:focus-visible {
+  outline: 3px solid #0072B2; outline-offset: -3px; text-decoration: underline;
+  background-color: #FFFFFF;
+}
+</style>"""
 
 
 def colour(i: int) -> str:

@@ -13,8 +13,6 @@ lang = state.current_language()
 ds = data.current()
 
 st.title(t("method_title", lang))
-if ds.is_demo:
-    st.info(t("demo_banner", lang), icon=":material/science:")
 st.caption(t("method_intro", lang))
 
 st.header(t("definitions", lang))

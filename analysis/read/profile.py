@@ -151,13 +151,12 @@ def _full_week(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([range(1, 8), range(24)], names=["weekday", "hour"])
     out = df.astype({"weekday": "int64", "hour": "int64"}).set_index(["weekday", "hour"])
     out = out.reindex(grid).reset_index()
-    for col in ("arrivals", "timed", "count_samples", "max_waiting"):
+    for col in ("arrivals", "timed", "count_samples", "max_waiting", "sla_base", "within_goal"):
         if col in out:
             out[col] = out[col].fillna(0).astype("int64")
-    if "mean_waiting" in out:
-        out["mean_waiting"] = out["mean_waiting"].astype("float64")
-    if "median_response_min" in out:
-        out["median_response_min"] = out["median_response_min"].astype("float64")
+    for col in ("mean_waiting", "median_response_min", "within_goal_share"):
+        if col in out:
+            out[col] = out[col].astype("float64")
     return out[cols]
 
 
@@ -265,3 +264,38 @@ def peer_medians(ranking: pd.DataFrame) -> dict[str, float | None]:
         values = peers[col].dropna() if col in peers else pd.Series(dtype=float)
         out[col] = float(values.median()) if len(values) else None
     return out
+
+
+# -- the goal: each page's own, or one common goal ------------------------------------------------
+
+
+def profile_within_goal(
+    ds: Dataset, filters: Filters, entity_ids, goal_minutes: float | None = None
+) -> pd.DataFrame:
+    """Share answered within the goal (each page's own, or `goal_minutes` for all) by weekday
+    (1 = Monday) × hour of arrival, all 168 cells, with the counts it rests on."""
+    cols = ["weekday", "hour", "sla_base", "within_goal", "within_goal_share"]
+    if ds.is_empty or not entity_ids:
+        return _full_week(_empty(cols), cols)
+    values = _values(ds, filters, entity_ids) | {"goal_minutes": _goal(goal_minutes)}
+    return _full_week(_run(ds, "profile_within_goal", values), cols)
+
+
+def within_goal(
+    ds: Dataset, filters: Filters, entity_ids, goal_minutes: float | None = None
+) -> pd.DataFrame:
+    """Share answered within the goal (each page's own, or `goal_minutes` for all) per entity."""
+    cols = ["entity_id", "sla_base", "within_goal", "within_goal_share"]
+    if ds.is_empty or not entity_ids:
+        return _empty(cols)
+    values = _values(ds, filters, entity_ids) | {"goal_minutes": _goal(goal_minutes)}
+    return _run(ds, "within_goal", values)[cols]
+
+
+def _goal(goal_minutes: float | None) -> float | None:
+    if goal_minutes is None:
+        return None
+    goal = float(goal_minutes)
+    if not 0 < goal <= 60 * 24 * 365:
+        raise FilterError("the goal must be between a minute and a year")
+    return goal

@@ -58,8 +58,8 @@ def _export(root: Path, names: dict[str, str]) -> Path:
         answered = node(f"{PAGE_1}_a{i}", f"2017-01-{day:02d} 10:00", f"u{i}", text, [
             node(f"{PAGE_1}_a{i}_r", f"2017-01-{day + 1:02d} 12:00", PAGE_1, "Svar: " + text),
         ])  # fmt: skip
-        answered["permalink_url"] = "javascript:window.__pwned=1" if i % 2 else (
-            "https://evil.example/post"
+        answered["permalink_url"] = (
+            "javascript:window.__pwned=1" if i % 2 else ("https://evil.example/post")
         )
         posts.append(answered)
         posts.append(node(f"{PAGE_1}_u{i}", f"2017-01-{day:02d} 11:00", f"w{i}", text))
@@ -226,8 +226,16 @@ def test_profile_items_show_the_text_literally(hostile_server, page):
         ("/?snapshot=../../../etc/passwd&sector=x' or 1=1 --", ["snapshot", "sector"]),
         ("/methodology?snapshot=20990101T000000Z_20990101T000000Z_ffffff", ["snapshot"]),
     ],
-    ids=["sql-and-script", "impossible-dates", "year-1-and-huge", "profile", "nul-and-suffixes",
-         "compare-markup", "path-traversal", "future-snapshot"],
+    ids=[
+        "sql-and-script",
+        "impossible-dates",
+        "year-1-and-huge",
+        "profile",
+        "nul-and-suffixes",
+        "compare-markup",
+        "path-traversal",
+        "future-snapshot",
+    ],
 )
 def test_hostile_addresses_fall_back_with_a_notice(hostile_server, page, path, warned):
     page.goto(hostile_server + path)
@@ -253,7 +261,9 @@ def test_names_with_web_addresses_are_not_linked(browser, tmp_path):
     sector name holding https://… must still not become a link in a heading or caption."""
     _needs_browser()
     names = {PAGE_1: "Verket https://evil.example/a", PAGE_2: "Verket www.evil.example"}
-    data = _data_folder(tmp_path, names, "Myndigheten evil@evil.example", "Sektor https://evil.example")
+    data = _data_folder(
+        tmp_path, names, "Myndigheten evil@evil.example", "Sektor https://evil.example"
+    )
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     try:

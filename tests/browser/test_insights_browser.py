@@ -16,8 +16,12 @@ def test_rankings_show_buckets_and_movement(server, page, screenshots):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(server + "/?period=2017-01")
     settle(page, ".js-plotly-plot")
-    page.get_by_text("Svarstider i intervall").first.wait_for()
-    assert page.locator(".js-plotly-plot").count() == 2  # the scatter and the buckets
+    assert page.locator(".js-plotly-plot").count() == 1  # one chart at a time: the scatter
+    page.get_by_role("tab", name="Svarstider i intervall").click()  # the buckets' tab
+    page.wait_for_timeout(300)
+    settle(page, ".js-plotly-plot")
+    page.get_by_text("Andel av bedömda inlägg").first.wait_for()
+    assert page.locator(".js-plotly-plot").count() == 1
     assert page.locator('[data-testid="stException"]').count() == 0
     full_page_shot(page, screenshots / "rankings-movement-buckets.png")
     assert not errors, errors

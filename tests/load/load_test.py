@@ -297,9 +297,7 @@ class Result:
         return [e for s in self.stats for e in s.errors]
 
     def times(self, view: str | None = None) -> list[float]:
-        return [
-            t for s in self.stats for v, ts in s.times.items() if view in (None, v) for t in ts
-        ]
+        return [t for s in self.stats for v, ts in s.times.items() if view in (None, v) for t in ts]
 
     @property
     def memory_ok(self) -> bool:

@@ -1,0 +1,218 @@
+"""Speed as a visitor feels it: time to content in a real Chromium (Playwright), for every
+page of the dashboard, against a bare Streamlit page with one table served the same way in
+the same run, reported as ratios (the machine is shared and noisy; ratios travel).
+
+    python -m benchmarks.browser                      # 200,000 demo items, 3 repeats
+    python -m benchmarks.browser --items 5000000 --repeats 1
+    python -m benchmarks.browser --no-first-start     # skip the empty-folder first start
+
+Measured, each in a fresh browser context (a new session, as a new visitor):
+- bare: the bare page (`st.dataframe` of a six-row frame, the dashboard's .streamlit config)
+  until its table is on screen and the script run has ended;
+- cold: each dashboard page the first time it is opened on a freshly started server (its
+  queries not yet cached; the first page also pays for the server's first script run);
+- warm: each page again, once its results are cached (best of --repeats);
+- filter: on the rankings page, a click on another scope until the KPI card shows the new
+  count (best of --repeats, each on a scope not yet cached, then on a cached one);
+- first start: the dashboard on an empty data folder, generating the synthetic demo (200k
+  items) before its first page — what a new host sees once.
+
+Goals (issue 18): every page warm ≤ 1.25× the bare page; a filter change ≤ 0.5 s; a cold
+first start ≤ 2× the bare page. Writes benchmarks/results-browser.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.dashboard_server import CHROMIUM, CHROMIUM_ARGS, start, stop  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results-browser.md"
+TABLE = '[data-testid="stDataFrame"]'
+CHART = ".js-plotly-plot"
+PAGES = [  # (name, path, what shows the page's content)
+    ("rankings", "/", TABLE),
+    ("profile", "/profile", CHART),
+    ("compare", "/compare", CHART),
+    ("methodology", "/methodology", TABLE),
+]
+BARE = """import pandas as pd
+import streamlit as st
+
+st.title("Bare")
+st.dataframe(pd.DataFrame({"page": list("abcdef"), "reply_rate": [0.9, 0.8, 0.7, 0.6, 0.5, 0.4]}))
+"""
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+def visit(browser, url: str, ready: str) -> float:
+    """Seconds from navigation to `ready` on screen with the script run ended."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(300_000)
+    try:
+        began = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector(ready, state="visible")
+        page.wait_for_function(IDLE, polling=50)
+        return time.perf_counter() - began
+    finally:
+        context.close()
+
+
+def filter_changes(browser, url: str, repeats: int) -> dict:
+    """A click on a scope until the inbound-items card shows the new number."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(300_000)
+    card = '[data-testid="stMetricValue"]'
+    out = {"uncached": [], "cached": []}
+    try:
+        page.goto(url + "/")
+        page.wait_for_selector(TABLE)
+        page.wait_for_function(IDLE, polling=50)
+        scopes = ["Kommentarer", "Besökarinlägg", "Frågor", "Alla"]
+        for round_ in range(repeats * 2):
+            label = scopes[round_ % len(scopes)]
+            kind = "uncached" if round_ < len(scopes) - 1 else "cached"  # "Alla" was shown
+            before = page.locator(card).nth(1).inner_text()
+            began = time.perf_counter()
+            page.locator('[data-testid="stSidebar"] label').filter(has_text=label).first.click()
+            page.wait_for_function(
+                "([sel, old]) => { const e = document.querySelectorAll(sel)[1];"
+                " return e && e.innerText !== old }",
+                arg=[card, before],
+                polling=20,
+            )
+            out[kind].append(time.perf_counter() - began)
+            page.wait_for_function(IDLE, polling=50)
+    finally:
+        context.close()
+    return out
+
+
+def serve(data_dir: Path, app: Path, log: Path):
+    return start(data_dir, log, app=app, seconds=600)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=200_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-first-start", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    opts = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    from analysis.sources.demo import write_demo
+
+    work = Path(tempfile.mkdtemp(prefix="svarstid-browser-"))
+    try:
+        data = work / "data"
+        print(f"demo data: {opts.items:,} items …", flush=True)
+        write_demo(data, items=opts.items)
+        bare_app = work / "bare"
+        bare_app.mkdir()
+        (bare_app / "dashboard.py").write_text(BARE, encoding="utf-8")
+        shutil.copytree(ROOT / ".streamlit", bare_app / ".streamlit")
+
+        res: dict = {"cold": {}, "warm": {}, "bare": []}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            bare, bare_url = serve(data, bare_app, work / "bare.log")
+            try:
+                visit(browser, bare_url, TABLE)  # the bare server's first run
+                res["bare"] = [visit(browser, bare_url, TABLE) for _ in range(opts.repeats)]
+            finally:
+                stop(bare)
+            dash, url = serve(data, ROOT, work / "dash.log")
+            try:
+                for name, path, ready in PAGES:
+                    res["cold"][name] = visit(browser, url + path, ready)
+                    print(f"cold {name}: {res['cold'][name]:.2f} s", flush=True)
+                for name, path, ready in PAGES:
+                    res["warm"][name] = [
+                        visit(browser, url + path, ready) for _ in range(opts.repeats)
+                    ]
+                    print(f"warm {name}: {min(res['warm'][name]):.2f} s", flush=True)
+                res["filter"] = filter_changes(browser, url, opts.repeats)
+            finally:
+                stop(dash)
+            if not opts.no_first_start:
+                empty = work / "empty"
+                empty.mkdir()
+                began = time.perf_counter()
+                first, first_url = serve(empty, ROOT, work / "first.log")
+                try:
+                    res["first_start"] = (time.perf_counter() - began) + visit(
+                        browser, first_url, TABLE
+                    )
+                finally:
+                    stop(first)
+                print(f"first start: {res['first_start']:.2f} s", flush=True)
+            browser.close()
+        write(res, opts)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def write(res: dict, opts) -> None:
+    bare = min(res["bare"])
+    ok = "✓"
+    rows = [
+        "| page | cold (s) | warm best (s) | warm median (s) | warm / bare | goal ≤ 1.25× |",
+        "|---|---:|---:|---:|---:|:---:|",
+    ]
+    for name, _, _ in PAGES:
+        warm = res["warm"][name]
+        ratio = min(warm) / bare
+        rows.append(
+            f"| {name} | {res['cold'][name]:.2f} | {min(warm):.2f} | "
+            f"{statistics.median(warm):.2f} | {ratio:.2f}× | {ok if ratio <= 1.25 else '✗'} |"
+        )
+    filt = res["filter"]
+    lines = [
+        "# Browser timings: time to content as a visitor feels it",
+        "",
+        "`python -m benchmarks.browser` (benchmarks/browser.py): Playwright with "
+        f"{CHROMIUM} on {platform.platform()}, {opts.items:,} demo items, best of "
+        f"{opts.repeats}. Each visit is a fresh browser context (a new session); the time runs "
+        "from navigation until the page's table or first chart is visible and the script run "
+        "has ended. The bare page (one `st.dataframe`, the same .streamlit config) is served "
+        "by the same Streamlit in the same run.",
+        "",
+        f"Bare page: best {bare:.2f} s (median {statistics.median(res['bare']):.2f} s).",
+        "",
+        *rows,
+        "",
+        "Filter change (rankings, a click on a scope until the inbound card changes): "
+        f"uncached best {min(filt['uncached']):.2f} s, cached best "
+        f"{min(filt['cached']) if filt['cached'] else float('nan'):.2f} s "
+        "(goal ≤ 0.5 s).",
+    ]
+    if "first_start" in res:
+        first = res["first_start"]
+        lines += [
+            "",
+            f"First start on an empty data folder (server start, 200k-item demo generated, "
+            f"rankings on screen): {first:.1f} s = {first / bare:.1f}× the bare page "
+            "(goal ≤ 2×).",
+        ]
+    opts.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
