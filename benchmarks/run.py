@@ -24,7 +24,8 @@ from benchmarks import report
 from benchmarks.measure import Timing, spawn
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SIZES = "100k,1M,5M"
+DEFAULT_SIZES = "100k,1M,5M,10M"
+LARGEST_SIZE = "20M"  # with --largest: about 4 GB of scratch data and half an hour more
 QUICK_SIZES = "2k"
 DEFAULT_OUT = ROOT / "benchmarks" / "results.md"
 DEFAULT_WORK = ROOT / "benchmarks" / "work"
@@ -63,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--sizes", help=f"inbound items per run, comma-separated (default {DEFAULT_SIZES})"
     )
     p.add_argument(
+        "--largest",
+        action="store_true",
+        help=f"add {LARGEST_SIZE} to the sizes (the goals' largest size; minutes of demo, export "
+        "and ingest, and several GB of scratch data)",
+    )
+    p.add_argument(
         "--quick", action="store_true", help=f"a smoke run: sizes {QUICK_SIZES}, one repeat"
     )
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the results file (Markdown)")
@@ -70,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=None, help="best of N for each timing (default 3)")
     p.add_argument(
         "--dashboard-size",
-        default="1M",
+        default="10M",
         help="the size the dashboard is rendered at (else the largest size below it)",
     )
     p.add_argument("--keep", action="store_true", help="keep the generated data in --work")
@@ -263,6 +270,8 @@ def run_size(items: int, opts, work: Path, with_dashboard: bool, log) -> dict:
     )
     log(f"[{name}] CLI rank against CLI start-up ({opts.repeat}×)")
     out["cli"] = cli_step(data_dir, views, base, opts.repeat)
+    log(f"[{name}] the newest marts (history, buckets, storms, quality, moderation)")
+    out["marts"] = worker("marts", {"data_dir": str(data_dir), "repeats": opts.repeat}, base)
     log(f"[{name}] agency profile")
     out["profile"] = worker("profile", {"data_dir": str(data_dir), "repeats": opts.repeat}, base)
     if with_dashboard:
@@ -336,6 +345,8 @@ def machine() -> dict:
 def main(argv: list[str] | None = None) -> int:
     opts = build_parser().parse_args(argv)
     sizes_text = opts.sizes or (QUICK_SIZES if opts.quick else DEFAULT_SIZES)
+    if opts.largest:
+        sizes_text += "," + LARGEST_SIZE
     sizes = sorted({parse_size(s) for s in sizes_text.split(",") if s.strip()})
     if not sizes or min(sizes) < 100:
         print("error: give sizes of at least 100 items", file=sys.stderr)

@@ -179,6 +179,48 @@ def test_follow_up_rate_counts_a_visitor_writing_again_after_the_first_reply(ds)
     assert aq["follow_up_rate"] == pytest.approx(2 / 8)
 
 
+# the follow-up as the plain self-join over the whole thread: what the windowed join must equal
+PLAIN_FOLLOW_UP = """
+timed as (
+    select i.item_id, i.entity_id, i.first_reply_at, p.thread_key, p.author_key
+    from items as i
+    inner join posts as p on i.item_id = p.post_id
+    where i.first_reply_at is not null
+),
+
+followed as (
+    select distinct t.item_id
+    from timed as t
+    inner join posts as q
+        on
+            t.thread_key = q.thread_key
+            and t.author_key = q.author_key
+            and t.item_id != q.post_id
+    where
+        epoch(q.created_at) - epoch(t.first_reply_at) > 0
+        and epoch(q.created_at) - epoch(t.first_reply_at) <= $follow_up_hours * 3600
+),
+
+"""
+
+
+@pytest.mark.parametrize("hours", [0, 0.5, 1, 1.5, 2, 23.5, 24, 24.5, 200, 24 * 9])
+@pytest.mark.parametrize("filters", [JANUARY, Filters(), Filters(level="agency")])
+def test_follow_ups_by_window_equal_the_plain_self_join(ds, hours, filters):
+    from analysis.read import sql
+
+    text = sql.load("answer_quality")
+    start = text.index("-- The follow-up window as an equality")
+    plain = text[:start] + PLAIN_FOLLOW_UP + text[text.index("first_replies as (") :]
+    values = {**insights._values(ds, filters, None), "follow_up_hours": float(hours)}
+
+    def run(query: str) -> pd.DataFrame:
+        names = {n for n in values if f"${n}" in query}
+        return ds.cursor().execute(query, {n: values[n] for n in names}).df()
+
+    pd.testing.assert_frame_equal(run(text), run(plain))
+
+
 def test_redirect_rate_reads_the_first_reply_and_the_phone_mask(ds):
     aq = one(insights.answer_quality(ds, JANUARY, [Q_PAGE]), Q_PAGE)
     # c3 "Du når oss på [telefon]" (the masked number), c2 "Kontakta oss via

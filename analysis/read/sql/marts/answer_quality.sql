@@ -27,20 +27,40 @@ posts as (
     from int_inbound_posts($post_files, $dedupe)
 ),
 
+-- The follow-up window as an equality: with windows of $follow_up_hours (at least a second)
+-- numbered from the epoch, an item written up to one window after a reply falls in the reply's
+-- window or the next, so the self-join matches a visitor's items of two windows, not of the
+-- whole thread (a busy wall is one thread, and its regulars write in it all year).
 timed as (
-    select i.item_id, i.entity_id, i.first_reply_at, p.thread_key, p.author_key
+    select
+        i.item_id,
+        i.entity_id,
+        i.first_reply_at,
+        p.thread_key,
+        p.author_key,
+        unnest([0, 1]) + floor(epoch(i.first_reply_at) / w.seconds)::bigint as window_index
     from items as i
     inner join posts as p on i.item_id = p.post_id
+    cross join (select greatest($follow_up_hours * 3600, 1) as seconds) as w
     where i.first_reply_at is not null
+),
+
+windowed_posts as (
+    select
+        p.*,
+        floor(epoch(p.created_at) / w.seconds)::bigint as window_index
+    from posts as p
+    cross join (select greatest($follow_up_hours * 3600, 1) as seconds) as w
 ),
 
 followed as (
     select distinct t.item_id
     from timed as t
-    inner join posts as q
+    inner join windowed_posts as q
         on
             t.thread_key = q.thread_key
             and t.author_key = q.author_key
+            and t.window_index = q.window_index
             and t.item_id != q.post_id
     where
         epoch(q.created_at) - epoch(t.first_reply_at) > 0
@@ -70,7 +90,7 @@ final as (
         ) as redirected,
         redirected / nullif(count(r.item_id), 0) as redirect_rate
     from items as i
-    left join timed as t on i.item_id = t.item_id
+    left join (select distinct item_id from timed) as t on i.item_id = t.item_id
     left join followed as f on i.item_id = f.item_id
     left join first_replies as r on i.item_id = r.item_id
     group by i.entity_id

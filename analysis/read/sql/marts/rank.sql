@@ -39,12 +39,15 @@ items as (
 ),
 
 -- One hash aggregation does the counting and builds the Kaplan–Meier steps: items are grouped
--- by entity and by their time on a grid — whole minutes up to a day, 15 minutes up to a week,
--- whole days beyond — so each page's curve has thousands of steps instead of one per item, and the
--- counts are sums over those groups. Answered items are KM events at their response time;
--- unanswered ones (pending or not) are censored at the time they had been waiting when the
--- snapshot was taken; answered items that cannot be timed (only a reply stamped before the
--- item) are left out of the curve and of the SLA share rather than counted as a miss.
+-- by entity, by what became of them (timed answer, untimed answer, pending, neither) and by their
+-- time on a grid — whole minutes up to a day, 15 minutes up to a week, whole days beyond — so
+-- each page's curve has thousands of steps instead of one per item, and the counts are sums over
+-- those groups. The response-time buckets are read off the grid: their edges (120, 480, 1440) are
+-- whole minutes within the first day, where a cell t holds the times in (t - 1, t]. Answered items
+-- are KM events at their response time; unanswered ones (pending or not) are censored at the
+-- time they had been waiting when the snapshot was taken; answered items that cannot be timed
+-- (only a reply stamped before the item) are left out of the curve and of the SLA share rather
+-- than counted as a miss.
 timed_items as (
     select
         *,
@@ -60,132 +63,74 @@ timed_items as (
 grid as (
     select
         entity_key,
+        response_minutes is not null as is_timed,
         is_answered and response_minutes is null as is_untimed_answer,
+        is_pending,
         t,
         count(*) as items,
-        count(*) filter (where is_answered) as answered,
-        count(*) filter (where is_pending) as pending,
-        count(*) filter (where response_minutes is not null) as timed,
-        count(*) filter (where response_minutes <= sla_minutes) as within_sla,
-        count(*) filter (where response_minutes <= 120) as answered_0_2h,
-        count(*) filter (where response_minutes > 120 and response_minutes <= 480)
-            as answered_2_8h,
-        count(*) filter (where response_minutes > 480 and response_minutes <= 1440)
-            as answered_8_24h,
-        count(*) filter (where response_minutes > 1440) as answered_over_24h
+        count(*) filter (where response_minutes <= sla_minutes) as within_sla
     from timed_items
-    group by entity_key, is_untimed_answer, t
+    group by entity_key, is_timed, is_untimed_answer, is_pending, t
 ),
 
 counts as (
     select
         entity_key,
         sum(items) as inbound,
-        sum(answered) as answered,
-        sum(pending) as pending,
-        sum(timed) as timed,
+        coalesce(sum(items) filter (where is_timed or is_untimed_answer), 0) as answered,
+        coalesce(sum(items) filter (where is_pending), 0) as pending,
+        coalesce(sum(items) filter (where is_timed), 0) as timed,
         sum(within_sla) as within_sla,
-        sum(answered_0_2h) as answered_0_2h,
-        sum(answered_2_8h) as answered_2_8h,
-        sum(answered_8_24h) as answered_8_24h,
-        sum(answered_over_24h) as answered_over_24h,
-        sum(items - pending) filter (where not is_untimed_answer) as sla_base
+        coalesce(sum(items) filter (where is_timed and t <= 120), 0) as answered_0_2h,
+        coalesce(sum(items) filter (where is_timed and t > 120 and t <= 480), 0)
+            as answered_2_8h,
+        coalesce(sum(items) filter (where is_timed and t > 480 and t <= 1440), 0)
+            as answered_8_24h,
+        coalesce(sum(items) filter (where is_timed and t > 1440), 0) as answered_over_24h,
+        coalesce(sum(items) filter (where not is_untimed_answer and not is_pending), 0)
+            as sla_base
     from grid
     group by entity_key
 ),
 
--- The median and 90th percentile, exact (DuckDB's quantile_cont: linear interpolation between
--- the closest ranks), without sorting every response time: the grid's counts say which cell
--- holds each rank needed, and only the items of those few cells are sorted.
--- A grid cell keeps response order, because the grid time is a rising function of it.
--- The running sums over each entity's grid in one window pass (one sort): the items timed before
--- each step (where the quantiles' ranks fall) and the items still at risk at it (KM), the latter
--- as the entity's total minus those before (the same integers as a descending running sum, without
--- a second sort).
+-- the curve's steps: per entity and grid time, the items there and the events among them, and
+-- the items still at risk (the entity's total minus those before, in one window pass)
+curve_cells as (
+    select
+        entity_key,
+        t,
+        sum(items) as items,
+        coalesce(sum(items) filter (where is_timed), 0) as timed
+    from grid
+    where not is_untimed_answer
+    group by entity_key, t
+),
+
 steps as (
     select
         entity_key,
         t,
-        items,
         timed,
-        coalesce(sum(timed) over before_t, 0) as timed_before,
         sum(items) over (partition by entity_key) - coalesce(sum(items) over before_t, 0)
             as at_risk
-    from grid
-    where not is_untimed_answer
+    from curve_cells
     window before_t as (
         partition by entity_key order by t rows between unbounded preceding and 1 preceding
     )
 ),
 
-cells as (
-    select entity_key, t, timed, timed_before
-    from steps
-    where timed > 0
-),
-
-positions as (
-    select
-        entity_key,
-        qs.quantile_index,
-        (sum(timed) - 1) * qs.quantile as position
-    from cells
-    cross join (values (1, 0.5), (2, 0.9)) as qs (quantile_index, quantile)
-    group by entity_key, qs.quantile_index, qs.quantile
-),
-
-wanted as (
-    select
-        p.entity_key,
-        p.quantile_index,
-        p.position,
-        r.rank_index,
-        c.t,
-        r.rank_index - c.timed_before as rank_in_cell
-    from positions as p
-    cross join lateral (
-        select unnest([floor(p.position), ceil(p.position)])::bigint as rank_index
-    ) as r
-    inner join cells as c
-        on
-            p.entity_key = c.entity_key
-            and r.rank_index >= c.timed_before
-            and r.rank_index < c.timed_before + c.timed
-),
-
-ranked_in_cell as (
-    select
-        i.entity_key,
-        i.t,
-        i.response_minutes,
-        row_number() over (
-            partition by i.entity_key, i.t order by i.response_minutes
-        ) - 1 as rank_in_cell
-    from timed_items as i
-    semi join wanted as w on i.entity_key = w.entity_key and i.t = w.t
-    where i.response_minutes is not null
-),
-
-quantiles as (
-    select
-        w.entity_key,
-        w.quantile_index,
-        min(v.response_minutes) filter (where w.rank_index = floor(w.position)) as low,
-        min(v.response_minutes) filter (where w.rank_index = ceil(w.position)) as high,
-        low + (high - low) * (any_value(w.position) - floor(any_value(w.position))) as value
-    from wanted as w
-    inner join ranked_in_cell as v
-        on w.entity_key = v.entity_key and w.t = v.t and w.rank_in_cell = v.rank_in_cell
-    group by w.entity_key, w.quantile_index
+-- the median and 90th percentile, exact (linear interpolation between the closest ranks), in
+-- one aggregation over the timed items: a sort per entity
+quantile_lists as (
+    select entity_key, quantile_cont(response_minutes, [0.5, 0.9]) as qs
+    from items
+    where response_minutes is not null
+    group by entity_key
 ),
 
 quantile_pairs as (
-    select
-        entity_key,
-        min(value) filter (where quantile_index = 1) as median_response_min,
-        min(value) filter (where quantile_index = 2) as p90_response_min
-    from quantiles
-    group by entity_key
+    select entity_key, qs[1] as median_response_min, qs[2] as p90_response_min
+    from quantile_lists
 ),
 
 km_at_risk as (
