@@ -168,7 +168,7 @@ def _goals_rank(big: dict | None, note: str) -> list[Goal]:
     """The worst of the four views decides each rank goal."""
     vs_pandas = ("rank at 5M vs pandas", f"≥ {PANDAS_GOAL:.0f}× faster (every view)")
     vs_polars = ("rank at 5M vs Polars", f"≥ {POLARS_GOAL:.0f}× faster (every view)")
-    vs_floor = ("rank at 5M vs DuckDB floor", f"≤ {FLOOR_GOAL:.0f}× the floor (every view)")
+    vs_floor = ("rank at 5M vs DuckDB floor", f"≤ {FLOOR_GOAL:g}× the floor (every view)")
     if not big or not _views(big):
         return [Goal(n, t, "–", UNKNOWN, note) for n, t in (vs_pandas, vs_polars, vs_floor)]
     views = _views(big)
