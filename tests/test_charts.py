@@ -30,3 +30,22 @@ def test_trend_and_distribution_templates_hold_no_name():
         assert all("%{fullData.name}" in tpl and "fet" not in tpl for tpl in templates)
         names = {tr.name for tr in fig.data if tr.name}
         assert names == {"%{x} &lt;b&gt;fet&lt;/b&gt; %{y:.0f} &amp;amp;"}
+
+
+def test_scatter_labels_of_close_points_do_not_share_a_height(study_data):
+    """The top entities sit close together: their labels take different heights, a label far
+    from the others keeps the first one."""
+    from analysis.read import metrics
+    from analysis.read.dataset import Dataset
+
+    theme.setup()
+    ranking = metrics.rank(Dataset(study_data), metrics.Filters(min_items=0)).head(3).copy()
+    assert len(ranking) == 3
+    ranking["median_response_min"] = [60.0, 66.0, 900.0]  # two neighbours and one far away
+    ranking["reply_rate"] = [0.95, 0.93, 0.50]
+    names = dict(zip(ranking["page_id"], ranking["page_name"], strict=True))
+    fig = charts.scatter(ranking, "sv", 120, highlight=names)
+    labels = {a.text: a.ay for a in fig.layout.annotations if a.showarrow}
+    first, second, far = (labels[charts._esc(n)] for n in names.values())
+    assert first != second
+    assert far == first

@@ -101,6 +101,9 @@ def goal_bin(goal_minutes: float) -> float:
 # -- rankings -------------------------------------------------------------------------------------
 
 
+_LABEL_SLOTS = (-22, 24, -48, 50)  # vertical offsets (px) of a scatter label from its point
+
+
 def scatter(
     ranking: pd.DataFrame, lang: str, goal_minutes=120, highlight: dict[str, str] | None = None
 ) -> go.Figure:
@@ -177,19 +180,27 @@ def scatter(
             yanchor="bottom",
             font={"color": theme.GOAL_TEXT},
         )
+    placed: list[tuple[float, float, int]] = []  # (log10 median, rate %, slot) of labels
     for eid in highlight or {}:
         hit = df[df["page_id"] == eid]
         if hit.empty:
             continue
+        lx = math.log10(float(hit["median_plot"].iloc[0]))
+        ly = float(hit["reply_rate"].iloc[0]) * 100
+        # a label near another one's point takes the next free slot (below, then higher above,
+        # then lower below), so the top entities, which sit close together, never overprint
+        near = {slot for x, y, slot in placed if abs(x - lx) < 0.4 and abs(y - ly) < 12}
+        slot = next(i for i in range(len(_LABEL_SLOTS)) if i not in near or i == 3)
+        placed.append((lx, ly, slot))
         fig.add_annotation(
-            x=math.log10(float(hit["median_plot"].iloc[0])),
-            y=float(hit["reply_rate"].iloc[0]) * 100,
+            x=lx,
+            y=ly,
             text=_esc(highlight[eid]),
             showarrow=True,
             arrowhead=0,
             arrowcolor=theme.MUTED,
             ax=14,
-            ay=-22,
+            ay=_LABEL_SLOTS[slot],
             xanchor="left",
             font={"size": 12, "color": "#262730"},
             bgcolor="rgba(255,255,255,0.85)",
