@@ -222,3 +222,22 @@ def test_entities_at_both_levels(ds):
     assert sorted(pages["entity_id"]) == [PAGE_A, PAGE_B, PAGE_C]
     agencies = profile.entities(ds, "agency").set_index("entity_id")
     assert agencies.loc["Myndighet A", "count_pages"] == 2
+
+
+@pytest.mark.parametrize("clock", ["wall", "business"])
+def test_within_goal_marts_rest_on_the_rankings_base(ds, clock):
+    """On each page's own goal, the per-entity mart and the weekday × hour cells summed give
+    the leaderboard's within-goal share on the leaderboard's base; a common goal of one minute
+    keeps that base and counts fewer answers within it."""
+    filters = Filters(clock=clock, min_items=0)
+    ranking = rank(ds, filters).set_index("page_id")
+    ids = list(ranking.index)
+    per_entity = profile.within_goal(ds, filters, ids).set_index("entity_id")
+    for page_id, row in per_entity.iterrows():
+        assert row["within_goal_share"] == pytest.approx(ranking.at[page_id, "within_sla_share"])
+        cells = profile.profile_within_goal(ds, filters, [page_id])
+        assert cells["sla_base"].sum() == row["sla_base"]
+        assert cells["within_goal"].sum() == row["within_goal"]
+    strict = profile.within_goal(ds, filters, ids, goal_minutes=1).set_index("entity_id")
+    assert (strict["sla_base"] == per_entity["sla_base"]).all()
+    assert (strict["within_goal"] <= per_entity["within_goal"]).all()

@@ -38,6 +38,7 @@ INTERMEDIATE_MACROS = (
     "int_items_in_scope",
     "int_page_posts",
     "int_inbound_posts",
+    "int_goal",
 )
 # page_dim: each page of the data with its registry entry (defaults filled in)
 PAGE_DIM_COLUMNS = (
