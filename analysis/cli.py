@@ -708,21 +708,9 @@ def format_table(df) -> str:
 
 def cmd_rank(args: argparse.Namespace) -> int:
     from analysis.read import metrics
-    from analysis.read.dataset import Dataset
     from analysis.spreadsheet import csv_cell
 
-    filters = metrics.Filters(
-        scope=args.scope,
-        clock=args.clock,
-        level=args.level,
-        since=args.since,
-        until=args.until,
-        sector=args.sector,
-        pending_hours=args.pending_hours,
-        min_items=args.min_items,
-    )
-    ds = Dataset(_rank_folder(args.data_dir, args.snapshot), snapshot=args.snapshot)
-    _check_sector(ds, args.sector)
+    ds, filters = _view(args)
     if args.format == "csv":
         columns, rows = metrics.rank_rows(ds, filters)
         out = csv.writer(sys.stdout, lineterminator="\n")
