@@ -458,6 +458,30 @@ def test_the_same_seed_gives_identical_tables(twins):
     assert (twins[0] / "registry.csv").read_bytes() == (twins[1] / "registry.csv").read_bytes()
 
 
+def test_the_demo_hands_the_writer_the_rows_prepare_makes_of_its_raw_ones():
+    """`write_demo` prepares each distinct message and author once (`Stored`): every batch is
+    the one `prepare.posts` / `prepare.replies` makes of the raw batch, masking included."""
+    from analysis.snapshot import prepare
+    from analysis.sources.demo.columns import Stored, post_tables, reply_tables
+    from analysis.sources.demo.simulate import page_years
+
+    key = bytes(range(32))
+    pages = page_years(20_000, 7)
+    stored = Stored(pages, key)
+    raw, fast = list(post_tables(pages)), list(post_tables(pages, stored))
+    assert len(raw) == len(fast) > 2
+    for r, f in zip(raw, fast, strict=True):
+        assert prepare.posts(r, key).equals(f)
+    assert sum(pc.sum(f["has_personnummer"]).as_py() for f in fast) > 0
+    assert sum(pc.sum(pc.is_null(f["author_key"])).as_py() for f in fast) == len(raw[0])
+    raw, fast = list(reply_tables(list(pages))), list(reply_tables(list(pages), stored))
+    assert len(raw) == len(fast) > 2
+    for r, f in zip(raw, fast, strict=True):
+        assert prepare.replies(r).equals(f)
+    masked = pc.sum(pc.count_substring(pa.concat_tables(fast)["message"], "[telefon]"))
+    assert masked.as_py() > 0
+
+
 def test_another_seed_gives_another_world_with_the_same_story():
     a, b = demo.generate(20_000, seed=1), demo.generate(20_000, seed=2)
     assert a.posts.num_rows != b.posts.num_rows or not a.posts.equals(b.posts)

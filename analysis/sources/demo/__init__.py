@@ -51,8 +51,9 @@ import pyarrow as pa
 from analysis.datafolder import list_snapshots, read_manifest
 from analysis.errors import DataDirError
 from analysis.registry import PageEntry, write_registry
+from analysis.snapshot import privacy
 from analysis.snapshot.writer import SnapshotInfo, write_snapshot_batches
-from analysis.sources.demo.columns import pages_table, post_tables, reply_tables
+from analysis.sources.demo.columns import Stored, pages_table, post_tables, reply_tables
 from analysis.sources.demo.pages import PAGE_IDS, page_id, registry_entries
 from analysis.sources.demo.simulate import page_years
 from analysis.sources.demo.texts import PLANTED_EMAILS, PLANTED_PERSONNUMMER, PLANTED_PHONES
@@ -103,19 +104,24 @@ def write_demo(data_dir: Path, items: int | None = None, seed: int | None = None
     """Write the demo's registry and one snapshot (source "demo") into `data_dir`.
 
     The same tables as `generate`, handed to the snapshot writer in batches as they are built:
-    only the compact per-page arrays and one batch at a time are held, never the whole world."""
+    only the compact per-page arrays and one batch at a time are held, never the whole world.
+    The batches come already in the stored shape (`Stored`: masked and pseudonymised under the
+    folder's key by the writer's own `prepare`, once per distinct message and author), so the
+    writer does not mask millions of rows that repeat a few thousand texts."""
     data_dir = Path(data_dir)
     _refuse_real_data(data_dir)
     pages = page_years(items, seed)
     conversation = sum(p.conversation for p in pages)
     # the registry first: write_snapshot reads its opening hours for the business clock
     write_registry(data_dir, registry_entries())
+    stored = Stored(pages, privacy.load_or_create_key(data_dir))
     return write_snapshot_batches(
         data_dir,
         pages_table(),
-        post_tables(pages),
-        reply_tables(pages),  # empties `pages` once the replies are written
+        post_tables(pages, stored),
+        reply_tables(pages, stored),  # empties `pages` once the replies are written
         as_of=AS_OF,
         source="demo",
         extra_counts={"conversation": conversation},
+        prepared=True,
     )

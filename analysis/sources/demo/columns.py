@@ -9,8 +9,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.contract import BATCH_ROWS, PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
+from analysis.contract import (
+    BATCH_ROWS,
+    PAGES_SCHEMA,
+    POSTS_SCHEMA,
+    RAW_POSTS_SCHEMA,
+    REPLIES_SCHEMA,
+)
 from analysis.errors import InputError
+from analysis.snapshot import prepare, privacy
 from analysis.sources.demo.pages import PAGE_IDS, PAGES
 from analysis.sources.demo.simulate import PageYear
 from analysis.sources.demo.texts import ALIASES, CLOSINGS, OPENINGS, text_pools
@@ -110,9 +117,107 @@ def _slices(lo: int, hi: int) -> Iterator[tuple[int, int]]:
         yield a, min(a + BATCH_ROWS, hi)
 
 
-def post_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
+class Stored:
+    """What the snapshot writer's `prepare.posts` / `prepare.replies` make of the demo's rows,
+    worked out once per distinct value and taken per row.
+
+    Those functions are row by row: the message-derived columns depend on the message only, the
+    author key on the author id only. Every demo message is one of a few thousand texts and every
+    author one of at most a million per page, so `prepare` runs on a table of the distinct values
+    (the writer's own code, so the rows are the ones it would make) instead of on every row."""
+
+    def __init__(self, pages: list[PageYear], key: bytes) -> None:
+        pools = text_pools()
+        visitor_texts, reply_texts = _combination_arrays()
+        self.visitor = _prepared_messages(visitor_texts)
+        self.page_post = _prepared_messages(pa.array(pools.posts.values, pa.string()))
+        self.reply = prepare.replies(
+            pa.table(
+                {
+                    "reply_id": pa.nulls(len(reply_texts), pa.string()),
+                    "page_id": pa.nulls(len(reply_texts), pa.string()),
+                    "item_id": pa.nulls(len(reply_texts), pa.string()),
+                    "created_at": pa.nulls(len(reply_texts), pa.timestamp("us", tz="UTC")),
+                    "message": reply_texts,
+                }
+            )
+        )["message"].combine_chunks()
+        # authors of page i are 100_000_000 + i * AUTHORS_PER_PAGE + a dense pool: a lookup
+        # table per page from id to the rank of the id among the page's distinct ids
+        self.authors: list[tuple[int, np.ndarray, pa.Array]] = []
+        for p in pages:
+            if len(p.author) == 0:
+                self.authors.append((0, np.zeros(0, np.int32), pa.array([], pa.string())))
+                continue
+            low = int(p.author.min())
+            used = np.zeros(int(p.author.max()) - low + 1, dtype=bool)
+            used[p.author - low] = True
+            distinct = np.flatnonzero(used) + low
+            rank = (np.cumsum(used) - 1).astype(np.int32)
+            ids = _fixed(len(distinct), "visitor_", _digits(distinct, 9))
+            self.authors.append((low, rank, privacy.pseudonymise(ids, key)))
+
+    def author_keys(self, i: int, author: np.ndarray) -> pa.Array:
+        low, rank, keys = self.authors[i]
+        return _take(keys, rank[author - low])
+
+
+def _prepared_messages(messages: pa.Array) -> pa.Table:
+    """`prepare.posts` of one row per distinct message: its message-derived columns."""
+    n = len(messages)
+    raw = pa.table(
+        {
+            "post_id": pa.nulls(n, pa.string()),
+            "page_id": pa.nulls(n, pa.string()),
+            "kind": pa.array(["comment"] * n, pa.string()),
+            "parent_id": pa.nulls(n, pa.string()),
+            "created_at": pa.nulls(n, pa.timestamp("us", tz="UTC")),
+            "author_id": pa.nulls(n, pa.string()),
+            "message": messages,
+            "is_hidden": pa.nulls(n, pa.bool_()),
+            "permalink_url": pa.nulls(n, pa.string()),
+        }
+    )
+    cols = ["message", "message_length", "is_question", "has_personnummer"]
+    return prepare.posts(raw, b"\0" * 32).select(cols).combine_chunks()
+
+
+def _post_batch(
+    columns: dict[str, pa.Array],
+    message: np.ndarray,
+    texts: pa.Array,
+    stored: pa.Table | None,
+    author_keys: pa.Array | None,
+) -> pa.Table:
+    """One batch of posts: raw (the export's shape), or as stored when `stored` is given (the
+    rows `prepare.posts` makes of the raw batch)."""
+    if stored is None:
+        columns["message"] = _take(texts, message)
+        return pa.table(columns, schema=RAW_POSTS_SCHEMA)
+    index = pa.array(message, pa.int64())
+    out = {
+        "post_id": columns["post_id"],
+        "page_id": columns["page_id"],
+        "kind": columns["kind"],
+        "parent_id": columns["parent_id"],
+        "created_at": columns["created_at"],
+        "author_key": author_keys,
+        "message": pc.take(stored["message"], index),
+        "message_length": pc.take(stored["message_length"], index),
+        "is_question": pc.take(stored["is_question"], index),
+        "is_hidden": columns["is_hidden"],
+        "permalink_url": columns["permalink_url"],
+        "has_personnummer": pc.take(stored["has_personnummer"], index),
+    }
+    return pa.table(out, schema=POSTS_SCHEMA)
+
+
+def post_tables(pages: list[PageYear], stored: Stored | None = None) -> Iterator[pa.Table]:
     """The posts table in batches: every page's own posts, then visitor posts, then comments
-    (page by page, each in time order), at most BATCH_ROWS rows a batch."""
+    (page by page, each in time order), at most BATCH_ROWS rows a batch.
+
+    Raw, as an export parser hands them to the writer, or, with `stored`, as the writer stores
+    them (`prepare.posts` of the raw batches under the data folder's key)."""
     pools = text_pools()
     visitor_texts, _ = _combination_arrays()
     pp_page = np.repeat(np.arange(len(pages)), [len(p.pp_t) for p in pages])
@@ -126,31 +231,42 @@ def post_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
         "parent_id": pa.nulls(n_pp, pa.string()),
         "created_at": _ts(np.concatenate([p.pp_t for p in pages])),
         "author_id": pa.nulls(n_pp, pa.string()),
-        "message": _texts(pools.posts.values, np.concatenate([p.pp_text for p in pages])),
         "is_hidden": pa.nulls(n_pp, pa.bool_()),
         "permalink_url": _fixed(n_pp, FB, pp_pid, "/posts/", pp_num),
     }
-    yield pa.table(page_posts, schema=RAW_POSTS_SCHEMA)
+    yield _post_batch(
+        page_posts,
+        np.concatenate([p.pp_text for p in pages]),
+        pa.array(pools.posts.values, pa.string()),
+        None if stored is None else stored.page_post,
+        None if stored is None else pa.nulls(n_pp, pa.string()),
+    )
     del page_posts, pp_pid, pp_num
 
+    def raw_authors(author: np.ndarray) -> pa.Array | None:
+        return _fixed(len(author), "visitor_", _digits(author, 9)) if stored is None else None
+
+    def authors(i: int, author: np.ndarray) -> pa.Array | None:
+        return None if stored is None else stored.author_keys(i, author)
+
+    visitor = None if stored is None else stored.visitor
     for i, p in enumerate(pages):  # visitor posts
         pid = PAGE_IDS[i]
         for a, b in _slices(0, p.n_vp):
             n, num = b - a, _digits(p.root[a:b], 10)
             h = p.hidden[a:b]
-            yield pa.table(
-                {
-                    "post_id": _fixed(n, pid, "_", num),
-                    "page_id": _fixed(n, pid),
-                    "kind": _kind_rows("visitor_post", n),
-                    "parent_id": pa.nulls(n, pa.string()),
-                    "created_at": _ts(p.t[a:b]),
-                    "author_id": _fixed(n, "visitor_", _digits(p.author[a:b], 9)),
-                    "message": _take(visitor_texts, p.message[a:b]),
-                    "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
-                    "permalink_url": _fixed(n, FB, pid, "/posts/", num),
-                },
-                schema=RAW_POSTS_SCHEMA,
+            columns = {
+                "post_id": _fixed(n, pid, "_", num),
+                "page_id": _fixed(n, pid),
+                "kind": _kind_rows("visitor_post", n),
+                "parent_id": pa.nulls(n, pa.string()),
+                "created_at": _ts(p.t[a:b]),
+                "author_id": raw_authors(p.author[a:b]),
+                "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
+                "permalink_url": _fixed(n, FB, pid, "/posts/", num),
+            }
+            yield _post_batch(
+                columns, p.message[a:b], visitor_texts, visitor, authors(i, p.author[a:b])
             )
     first = 2_000_000_000  # comment numbers: unique over the world, in page and time order
     for i, p in enumerate(pages):  # comments
@@ -160,27 +276,29 @@ def post_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
             parent = _digits(p.root[a:b], 10)
             num = _digits(first + (a - p.n_vp) + np.arange(n), 10)
             h = p.hidden[a:b]
-            yield pa.table(
-                {
-                    "post_id": _fixed(n, pid, "_", parent, "_", num),
-                    "page_id": _fixed(n, pid),
-                    "kind": _kind_rows("comment", n),
-                    "parent_id": _fixed(n, pid, "_", parent),
-                    "created_at": _ts(p.t[a:b]),
-                    "author_id": _fixed(n, "visitor_", _digits(p.author[a:b], 9)),
-                    "message": _take(visitor_texts, p.message[a:b]),
-                    "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
-                    "permalink_url": _fixed(n, FB, pid, "/posts/", parent, "?comment_id=", num),
-                },
-                schema=RAW_POSTS_SCHEMA,
+            columns = {
+                "post_id": _fixed(n, pid, "_", parent, "_", num),
+                "page_id": _fixed(n, pid),
+                "kind": _kind_rows("comment", n),
+                "parent_id": _fixed(n, pid, "_", parent),
+                "created_at": _ts(p.t[a:b]),
+                "author_id": raw_authors(p.author[a:b]),
+                "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
+                "permalink_url": _fixed(n, FB, pid, "/posts/", parent, "?comment_id=", num),
+            }
+            yield _post_batch(
+                columns, p.message[a:b], visitor_texts, visitor, authors(i, p.author[a:b])
             )
         first += len(p.t) - p.n_vp
 
 
-def reply_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
+def reply_tables(pages: list[PageYear], stored: Stored | None = None) -> Iterator[pa.Table]:
     """The replies table in batches: replies to visitor posts (item ids of 26 characters), then
-    to comments (37), page by page. Empties `pages` when done: nothing else needs them."""
+    to comments (37), page by page. Raw, or with `stored` as the writer stores them
+    (`prepare.replies`). Empties `pages` when done: nothing else needs them."""
     _, reply_texts = _combination_arrays()
+    if stored is not None:
+        reply_texts = stored.reply
     c_first = 2_000_000_000 + np.concatenate([[0], np.cumsum([len(p.t) - p.n_vp for p in pages])])
     r_first = 3_000_000_000 + np.concatenate([[0], np.cumsum([len(p.r_item) for p in pages])])
     for on_vp in (True, False):
