@@ -482,6 +482,26 @@ def test_the_demo_hands_the_writer_the_rows_prepare_makes_of_its_raw_ones():
     assert masked.as_py() > 0
 
 
+def test_the_demos_item_facts_are_the_ones_the_writer_derives_from_its_files(twins):
+    """`write_demo` hands the writer the item facts it knows (`fact_tables`): they are the rows,
+    in the order, that DuckDB derives from the written posts and replies."""
+    from analysis.snapshot.facts import fact_batches
+    from analysis.sources.demo.timing import AS_OF
+
+    (snap,) = list_snapshots(twins[0])
+    hours = {pid: e.hours() for pid, e in load_registry(twins[0]).items()}
+    derived = pa.Table.from_batches(
+        [b for t in fact_batches(snap / "posts.parquet", snap / "replies.parquet", AS_OF, hours)
+         for b in t.to_batches()]
+    )  # fmt: skip
+    given = pq.read_table(snap / "item_facts.parquet")
+    assert given.num_rows == derived.num_rows == 20_000
+    assert given.equals(derived.cast(given.schema))
+    assert (
+        pc.sum(given["reply_count"]).as_py() == pq.read_metadata(snap / "replies.parquet").num_rows
+    )
+
+
 def test_another_seed_gives_another_world_with_the_same_story():
     a, b = demo.generate(20_000, seed=1), demo.generate(20_000, seed=2)
     assert a.posts.num_rows != b.posts.num_rows or not a.posts.equals(b.posts)

@@ -53,11 +53,17 @@ from analysis.errors import DataDirError
 from analysis.registry import PageEntry, write_registry
 from analysis.snapshot import privacy
 from analysis.snapshot.writer import SnapshotInfo, write_snapshot_batches
-from analysis.sources.demo.columns import Stored, pages_table, post_tables, reply_tables
+from analysis.sources.demo.columns import (
+    Stored,
+    fact_tables,
+    pages_table,
+    post_tables,
+    reply_tables,
+)
 from analysis.sources.demo.pages import PAGE_IDS, page_id, registry_entries
 from analysis.sources.demo.simulate import page_years
 from analysis.sources.demo.texts import PLANTED_EMAILS, PLANTED_PERSONNUMMER, PLANTED_PHONES
-from analysis.sources.demo.timing import AS_OF
+from analysis.sources.demo.timing import AS_OF, utc_us
 
 __all__ = [
     "PAGE_IDS",
@@ -115,13 +121,16 @@ def write_demo(data_dir: Path, items: int | None = None, seed: int | None = None
     # the registry first: write_snapshot reads its opening hours for the business clock
     write_registry(data_dir, registry_entries())
     stored = Stored(pages, privacy.load_or_create_key(data_dir))
+    hours = {e.page_id: e.hours() for e in registry_entries()}
     return write_snapshot_batches(
         data_dir,
         pages_table(),
         post_tables(pages, stored),
-        reply_tables(pages, stored),  # empties `pages` once the replies are written
+        reply_tables(pages, stored),
         as_of=AS_OF,
         source="demo",
         extra_counts={"conversation": conversation},
         prepared=True,
+        # empties `pages` page by page once the replies are written
+        item_facts=fact_tables(pages, stored, utc_us(AS_OF), hours),
     )

@@ -11,15 +11,18 @@ import pyarrow.compute as pc
 
 from analysis.contract import (
     BATCH_ROWS,
+    FACTS_SCHEMA,
     PAGES_SCHEMA,
     POSTS_SCHEMA,
     RAW_POSTS_SCHEMA,
     REPLIES_SCHEMA,
 )
 from analysis.errors import InputError
+from analysis.hours.spec import OpeningHours
 from analysis.snapshot import prepare, privacy
+from analysis.snapshot.facts import _with_minutes
 from analysis.sources.demo.pages import PAGE_IDS, PAGES
-from analysis.sources.demo.simulate import PageYear
+from analysis.sources.demo.simulate import NEVER, PageYear
 from analysis.sources.demo.texts import ALIASES, CLOSINGS, OPENINGS, text_pools
 
 
@@ -295,7 +298,7 @@ def post_tables(pages: list[PageYear], stored: Stored | None = None) -> Iterator
 def reply_tables(pages: list[PageYear], stored: Stored | None = None) -> Iterator[pa.Table]:
     """The replies table in batches: replies to visitor posts (item ids of 26 characters), then
     to comments (37), page by page. Raw, or with `stored` as the writer stores them
-    (`prepare.replies`). Empties `pages` when done: nothing else needs them."""
+    (`prepare.replies`)."""
     _, reply_texts = _combination_arrays()
     if stored is not None:
         reply_texts = stored.reply
@@ -324,7 +327,58 @@ def reply_tables(pages: list[PageYear], stored: Stored | None = None) -> Iterato
                     },
                     schema=REPLIES_SCHEMA,
                 )
-    pages.clear()
+
+
+def fact_tables(
+    pages: list[PageYear], stored: Stored, as_of: int, hours: dict[str, OpeningHours]
+) -> Iterator[pa.Table]:
+    """The item facts of the demo's posts and replies in batches, in the order the writer's
+    query gives them (page, time, item id), without reading the written files back: the world
+    knows each item's replies. Response times come from the writer's own `_with_minutes`.
+    Empties `pages`, page by page: nothing else needs them."""
+    question = stored.visitor["is_question"]
+    c_first = 2_000_000_000 + np.concatenate([[0], np.cumsum([len(p.t) - p.n_vp for p in pages])])
+    for i, pid in enumerate(PAGE_IDS):
+        p = pages.pop(0)  # let each page's arrays go once its facts are out
+        n, n_vp = len(p.t), p.n_vp
+        item = p.r_item.astype(np.int64)
+        count = np.bincount(item, minlength=n).astype(np.int32)
+        on_time = p.r_t >= p.t[item]
+        first = np.full(n, NEVER, dtype=np.int64)
+        np.minimum.at(first, item[on_time], p.r_t[on_time])
+        before = np.zeros(n, dtype=bool)
+        before[item[~on_time]] = True
+        # item ids within a page: "<page>_<root>" for a visitor post, "<page>_<root>_<number>"
+        # for a comment, every number ten digits: ordered by root, then the shorter first
+        is_comment = np.arange(n) >= n_vp
+        number = np.where(is_comment, np.arange(n) - n_vp + c_first[i], 0)
+        order = np.lexsort((number, is_comment, p.root, p.t))
+        for a, b in _slices(0, n):
+            rows = order[a:b]
+            m, vp = len(rows), rows < n_vp
+            root = _digits(p.root[rows], 10)
+            with_number = _fixed(m, pid, "_", root, "_", _digits(number[rows], 10))
+            item_id = pc.if_else(vp, _fixed(m, pid, "_", root), with_number)
+            kind = pa.DictionaryArray.from_arrays(
+                pa.array(vp.astype(np.int8)), pa.array(["comment", "visitor_post"])
+            ).cast(pa.string())
+            got = first[rows]
+            base = pa.table(
+                {
+                    "item_id": item_id,
+                    "page_id": _fixed(m, pid),
+                    "kind": kind,
+                    "created_at": _ts(p.t[rows]),
+                    "is_question": _take(question, p.message[rows]),
+                    "observed_at": _ts(np.full(m, as_of, dtype=np.int64)),
+                    "reply_count": pa.array(count[rows], pa.int32()),
+                    "first_reply_at": pa.array(got, pa.int64(), mask=got == NEVER).cast(
+                        FACTS_SCHEMA.field("first_reply_at").type
+                    ),
+                    "has_reply_before_item": pa.array(before[rows], pa.bool_()),
+                }
+            )
+            yield _with_minutes(base, {pid: hours[pid]})
 
 
 def pages_table() -> pa.Table:
