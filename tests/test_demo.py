@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -480,6 +481,48 @@ def test_the_demo_hands_the_writer_the_rows_prepare_makes_of_its_raw_ones():
         assert prepare.replies(r).equals(f)
     masked = pc.sum(pc.count_substring(pa.concat_tables(fast)["message"], "[telefon]"))
     assert masked.as_py() > 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_visitors_write_again_in_one_pass_as_one_by_one(seed):
+    """The vectorised follow-up edits give the authors the plain loop gives, chains included
+    (an item that takes an author passes it on when it asks again)."""
+    from analysis.sources.demo import simulate
+
+    rng = np.random.default_rng(seed)
+    n, n_vp = 4_000, 1_200
+    us, day = 1_000_000, 86_400 * 1_000_000
+    t = (
+        np.concatenate(
+            [np.sort(rng.integers(0, 30 * day, n_vp)), np.sort(rng.integers(0, 30 * day, n - n_vp))]
+        )
+        + 1_467_000_000 * us
+    )  # ties included: times in whole minutes below
+    t = t // (60 * us) * (60 * us)
+    is_vp = np.arange(n) < n_vp
+    root = np.where(is_vp, 10**9 + np.arange(n), 10**9 + rng.integers(0, 25, n))
+    root[~is_vp & (t < t[n_vp] + 3 * day)] = 2 * 10**9  # the last thread ends early
+    first = t + rng.integers(60, 2 * day, n)
+    asked = rng.random(n) < 0.5
+    author = rng.integers(0, 10**8, n)
+    plain, original = author.copy(), author.copy()
+    simulate._visitors_write_again(t, is_vp, root, author, asked, first)
+    thread = np.where(is_vp, -1, root)
+    order = np.lexsort((t, thread))
+    simulate._write_again_one_by_one(
+        thread, order, thread[order], t[order], plain, np.flatnonzero(asked), first
+    )
+    assert (author == plain).all()
+    assert (author != original).sum() > 100
+
+
+def test_the_demos_author_keys_are_the_writers():
+    from analysis.sources.demo.columns import _author_keys
+
+    authors = np.array([100_000_000, 100_000_001, 165_999_999, 123_456_789])
+    ids = pa.array([f"visitor_{a}" for a in authors])
+    for key in (bytes(range(32)), b"k" * 64, b"long" * 20):
+        assert _author_keys(authors, key).equals(privacy.pseudonymise(ids, key))
 
 
 def test_the_demos_item_facts_are_the_ones_the_writer_derives_from_its_files(twins):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -157,12 +158,30 @@ class Stored:
             used[p.author - low] = True
             distinct = np.flatnonzero(used) + low
             rank = (np.cumsum(used) - 1).astype(np.int32)
-            ids = _fixed(len(distinct), "visitor_", _digits(distinct, 9))
-            self.authors.append((low, rank, privacy.pseudonymise(ids, key)))
+            self.authors.append((low, rank, _author_keys(distinct, key)))
 
     def author_keys(self, i: int, author: np.ndarray) -> pa.Array:
         low, rank, keys = self.authors[i]
         return _take(keys, rank[author - low])
+
+
+def _author_keys(authors: np.ndarray, key: bytes) -> pa.Array:
+    """`privacy.pseudonymise` of "visitor_<author>" for each number, HMAC-SHA256 spelt out
+    (RFC 2104) on copies of the two keyed hash states: half the time of copying a keyed `hmac`
+    object, for the million or more distinct visitors of a large demo."""
+    if len(key) > 64:  # hmac hashes such a key first: leave it to the writer's function
+        return privacy.pseudonymise(_fixed(len(authors), "visitor_", _digits(authors, 9)), key)
+    block = key.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block)).copy
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy
+    keys = []
+    for author in authors.tolist():
+        h = inner()
+        h.update(b"visitor_%09d" % author)
+        o = outer()
+        o.update(h.digest())
+        keys.append("v_" + o.hexdigest()[:16])
+    return pa.array(keys, pa.string())
 
 
 def _prepared_messages(messages: pa.Array) -> pa.Table:

@@ -455,7 +455,48 @@ def _visitors_write_again(
     thread = np.where(is_vp, -1, root)  # the wall is one thread, each page post another
     order = np.lexsort((t, thread))
     s_thread, s_t = thread[order], t[order]
-    for k in np.flatnonzero(asked):  # a few thousand at most, on one page
+    src = np.flatnonzero(asked)
+    # the next item of the thread after the reply: one search over (thread, time) keys, each
+    # thread's times offset into a span of its own (its rank among the threads)
+    t0 = int(t.min())
+    span = max(int(t.max()), int(first[src].max())) - t0 + 1
+    rank = np.cumsum(np.concatenate([[0], s_thread[1:] != s_thread[:-1]]))
+    if int(rank[-1]) + 1 >= np.iinfo(np.int64).max // span:
+        return _write_again_one_by_one(thread, order, s_thread, s_t, author, src, first)
+    keys = rank * span + (s_t - t0)
+    at = np.searchsorted(s_thread, thread[src])
+    hi = np.searchsorted(s_thread, thread[src], side="right")
+    j = np.searchsorted(keys, rank[at] * span + np.maximum(first[src] - t0, -1), side="right")
+    found = j < hi
+    found[found] = s_t[j[found]] - first[src[found]] <= FOLLOW_UP_WITHIN_US
+    src, tgt = src[found], order[j[found]]
+    if not (tgt > src).all():  # a reply before its item: keep the plain order of edits
+        return _write_again_one_by_one(thread, order, s_thread, s_t, author, src, first)
+    # As the edits in item order would: each item takes the author of the last (largest) item
+    # that writes it, as that one stands once written itself (every edit goes to a later item,
+    # so a writer is final when it writes); chains resolved by pointer jumping.
+    writer = np.arange(len(author))
+    writer[tgt] = -1
+    np.maximum.at(writer, tgt, src)
+    while True:
+        jumped = writer[writer]
+        if np.array_equal(jumped, writer):
+            break
+        writer = jumped
+    author[tgt] = author[writer[tgt]]
+
+
+def _write_again_one_by_one(
+    thread: np.ndarray,
+    order: np.ndarray,
+    s_thread: np.ndarray,
+    s_t: np.ndarray,
+    author: np.ndarray,
+    src: np.ndarray,
+    first: np.ndarray,
+) -> None:
+    """`_visitors_write_again` one asking item at a time, in item order (the plain rule)."""
+    for k in src:
         lo, hi = np.searchsorted(s_thread, [thread[k], thread[k] + 1])
         j = lo + np.searchsorted(s_t[lo:hi], first[k], side="right")
         if j < hi and s_t[j] - first[k] <= FOLLOW_UP_WITHIN_US:
