@@ -20,7 +20,8 @@ quarter of an hour (the twin parents' campaign in the autumn); "Skatteverket –
 deklarera" has no response goal, asks many follow-up questions and peaks before the 2 May
 deadline; open walls nobody answers, closed walls. Messages are Swedish (and other languages on
 Försäkringskassan's language page), with emojis, and some carry personal identity numbers,
-e-mail addresses and phone numbers, which `storage.write_snapshot` masks like any export's.
+e-mail addresses and phone numbers, which the writer's `snapshot.prepare` masks like any
+export's (run once per distinct message: every row's text is one of a few thousand).
 
 Generation is vectorised with numpy (one loop over the 66 pages, none per row) and seeded: the
 same seed gives identical tables. `--items N` scales every volume, bursts included, to N
@@ -32,12 +33,14 @@ The package, by layer (each module imports only the ones above it):
 - `texts`: the message corpora, the planted personal data and the numbered text pools;
 - `timing`: the year's local day × hour grid, arrival-time sampling and staffed hours;
 - `simulate`: one page's year as compact numpy arrays, and the seeded loop over every page;
-- `columns`: the Arrow tables of pages, posts and replies, assembled from those arrays;
+- `columns`: the Arrow tables of pages, posts, replies and item facts, assembled from those
+  arrays (raw as an export parser hands them over, or already in the stored shape);
 - this module: `generate` and `write_demo`, the entry points callers need, and the names tests
   look for (page ids, planted personal data).
 
 Outside the package it imports only the data contract, the errors, the opening-hours clock and
-spec, the registry, the settings, the data folder and the snapshot writer; nothing imports it but
+spec, the registry, the settings, the data folder and the snapshot writer (its `prepare`, its
+key and its response-time columns, so the stored rows are the writer's); nothing imports it but
 the CLI, the UI, tests and benchmarks, which load it lazily (numpy and the generator are heavy).
 """
 

@@ -62,21 +62,23 @@ JANUARY = (local_us(STUDY_MONTH[0], 0), local_us(STUDY_MONTH[1] + timedelta(days
 
 @dataclass
 class PageYear:
-    """One page's rows as compact numpy arrays (numbers into the text pools, times in UTC µs).
+    """One page's rows as compact numpy arrays (numbers into the text pools, times in UTC).
 
-    Kept for every page until the snapshot is written, so only what the tables need, narrow."""
+    Kept for every page until the snapshot is written, so only what the tables need, narrow:
+    the items' and replies' times as int32 seconds (every instant is a whole second, before
+    2038), the page posts' (a few hundred) in µs."""
 
-    pp_t: np.ndarray
+    pp_t: np.ndarray  # µs
     pp_text: np.ndarray
     pp_num: np.ndarray
     n_vp: int  # inbound items: the first n_vp are visitor posts, then comments
-    t: np.ndarray  # each part in time order
-    root: np.ndarray  # visitor post: its post number; comment: its page post's number
+    t: np.ndarray  # int32 seconds; each part in time order
+    root: np.ndarray  # int32; visitor post: its post number; comment: its page post's number
     message: np.ndarray  # int32: (opening * texts + body) * closings + closing
     author: np.ndarray  # int32
     hidden: np.ndarray  # -1 unknown, 0, 1
     r_item: np.ndarray  # int32; replies: index into this page's items
-    r_t: np.ndarray
+    r_t: np.ndarray  # int32 seconds
     r_message: np.ndarray  # int32: reply text * aliases + alias
     conversation: int
 
@@ -423,16 +425,24 @@ def _page(
         pp_text=pp_text,
         pp_num=pp_num,
         n_vp=len(t_vp),
-        t=t_all,
-        root=root,
+        t=_seconds(t_all),
+        root=root.astype(np.int32),
         message=((opening * n_texts + body) * len(CLOSINGS) + closing).astype(np.int32),
         author=author.astype(np.int32),
         hidden=hidden,
         r_item=np.concatenate([r1, r2]).astype(np.int32),
-        r_t=np.concatenate([first[r1], second_t[r2]]),
+        r_t=_seconds(np.concatenate([first[r1], second_t[r2]])),
         r_message=r_message.astype(np.int32),
         conversation=conversation,
     )
+
+
+def _seconds(us: np.ndarray) -> np.ndarray:
+    """Instants in µs as int32 seconds, for keeping; refused if that loses anything."""
+    s = us // US
+    if (us % US).any() or (len(s) and not 0 <= s.min() <= s.max() < np.iinfo(np.int32).max):
+        raise ValueError("demo instants are whole seconds between 1970 and 2038")
+    return s.astype(np.int32)
 
 
 FOLLOW_UP_WITHIN_US = 24 * 3600 * US  # the methodology's follow-up window (FOLLOW_UP_HOURS)
