@@ -486,19 +486,18 @@ def test_the_demo_hands_the_writer_the_rows_prepare_makes_of_its_raw_ones():
 @pytest.mark.parametrize("seed", range(6))
 def test_visitors_write_again_in_one_pass_as_one_by_one(seed):
     """The vectorised follow-up edits give the authors the plain loop gives, chains included
-    (an item that takes an author passes it on when it asks again)."""
+    (an item that takes an author passes it on when it asks again), also where an edit goes to
+    an earlier item (the wall's January posts come first, out of time order)."""
     from analysis.sources.demo import simulate
 
     rng = np.random.default_rng(seed)
     n, n_vp = 4_000, 1_200
     us, day = 1_000_000, 86_400 * 1_000_000
-    t = (
-        np.concatenate(
-            [np.sort(rng.integers(0, 30 * day, n_vp)), np.sort(rng.integers(0, 30 * day, n - n_vp))]
-        )
-        + 1_467_000_000 * us
-    )  # ties included: times in whole minutes below
-    t = t // (60 * us) * (60 * us)
+    wall = np.sort(rng.integers(0, 30 * day, n_vp))
+    if seed % 2:  # as the world draws the wall: January's visitor posts first, then the rest
+        wall = np.concatenate([np.sort(wall[:300] // 3 + 10 * day), wall[300:]])
+    t = np.concatenate([wall, np.sort(rng.integers(0, 30 * day, n - n_vp))]) + 1_467_000_000 * us
+    t = t // (60 * us) * (60 * us)  # ties included: whole minutes
     is_vp = np.arange(n) < n_vp
     root = np.where(is_vp, 10**9 + np.arange(n), 10**9 + rng.integers(0, 25, n))
     root[~is_vp & (t < t[n_vp] + 3 * day)] = 2 * 10**9  # the last thread ends early

@@ -480,20 +480,26 @@ def _visitors_write_again(
     found = j < hi
     found[found] = s_t[j[found]] - first[src[found]] <= FOLLOW_UP_WITHIN_US
     src, tgt = src[found], order[j[found]]
-    if not (tgt > src).all():  # a reply before its item: keep the plain order of edits
-        return _write_again_one_by_one(thread, order, s_thread, s_t, author, src, first)
-    # As the edits in item order would: each item takes the author of the last (largest) item
-    # that writes it, as that one stands once written itself (every edit goes to a later item,
-    # so a writer is final when it writes); chains resolved by pointer jumping.
-    writer = np.arange(len(author))
-    writer[tgt] = -1
-    np.maximum.at(writer, tgt, src)
+    # As the edits in item order would go. A writer writes its author as it stands on its turn:
+    # as the last earlier writer of it left it, if any (chains followed back by pointer
+    # jumping to an author nobody wrote before); each item keeps what its last writer wrote.
+    # (The wall's visitor posts are not in time order, January's first: an edit may go to an
+    # earlier item.)
+    n = len(author)
+    pair = np.sort(tgt.astype(np.int64) * n + src)  # by target, then writer
+    p_tgt, p_src = pair // n, pair % n
+    prev = np.searchsorted(pair, src.astype(np.int64) * n + src) - 1  # last pair (src, < src)
+    has = prev >= 0
+    has[has] = p_tgt[prev[has]] == src[has]
+    back = np.arange(n)
+    back[src[has]] = p_src[prev[has]]
     while True:
-        jumped = writer[writer]
-        if np.array_equal(jumped, writer):
+        jumped = back[back]
+        if np.array_equal(jumped, back):
             break
-        writer = jumped
-    author[tgt] = author[writer[tgt]]
+        back = jumped
+    last = np.flatnonzero(np.append(p_tgt[1:] != p_tgt[:-1], True))
+    author[p_tgt[last]] = author[back[p_src[last]]]
 
 
 def _write_again_one_by_one(
