@@ -515,6 +515,16 @@ def test_visitors_write_again_in_one_pass_as_one_by_one(seed):
     assert (author != original).sum() > 100
 
 
+def test_the_world_keeps_whole_seconds_only():
+    from analysis.sources.demo.simulate import _seconds
+
+    us = np.array([1_467_000_000, 1_499_990_000]) * 1_000_000
+    assert _seconds(us).tolist() == [1_467_000_000, 1_499_990_000]
+    for bad in (us + 1, us * 2):  # a fraction of a second, past 2038
+        with pytest.raises(ValueError):
+            _seconds(bad)
+
+
 def test_the_demos_author_keys_are_the_writers():
     from analysis.sources.demo.columns import _author_keys
 
