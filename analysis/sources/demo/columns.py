@@ -84,10 +84,6 @@ def _ts(values: np.ndarray, unit: int = 1) -> pa.Array:
     return pa.array(values.astype(np.int64) * unit, pa.int64()).cast(pa.timestamp("us", tz="UTC"))
 
 
-def _texts(dictionary: list[str], index: np.ndarray) -> pa.Array:
-    return _take(pa.array(dictionary, pa.string()), index)
-
-
 def _take(dictionary: pa.Array, index: np.ndarray) -> pa.Array:
     return pc.take(dictionary, pa.array(index, pa.int64()))
 
