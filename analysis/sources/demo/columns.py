@@ -147,22 +147,24 @@ class Stored:
                 }
             )
         )["message"].combine_chunks()
-        # authors of page i are 100_000_000 + i * AUTHORS_PER_PAGE + a dense pool: a lookup
-        # table per page from id to the rank of the id among the page's distinct ids
-        self.authors: list[tuple[int, np.ndarray, pa.Array]] = []
-        for p in pages:
-            if len(p.author) == 0:
-                self.authors.append((0, np.zeros(0, np.int32), pa.array([], pa.string())))
-                continue
-            low = int(p.author.min())
-            used = np.zeros(int(p.author.max()) - low + 1, dtype=bool)
-            used[p.author - low] = True
-            distinct = np.flatnonzero(used) + low
-            rank = (np.cumsum(used) - 1).astype(np.int32)
-            self.authors.append((low, rank, _author_keys(distinct, key)))
+        self._pages, self._key = pages, key
+        self._authors: dict[int, tuple[int, np.ndarray, pa.Array]] = {}
 
     def author_keys(self, i: int, author: np.ndarray) -> pa.Array:
-        low, rank, keys = self.authors[i]
+        """The keys of some of page i's authors. The page's keys are made on its first batch:
+        while the writer's thread still encodes the batch before (the posts file is bound by
+        that thread), not before anything is written."""
+        if i not in self._authors:
+            # authors of page i are 100_000_000 + i * AUTHORS_PER_PAGE + a dense pool: a
+            # lookup from id to the rank of the id among the page's distinct ids
+            every = self._pages[i].author
+            low = int(every.min())
+            used = np.zeros(int(every.max()) - low + 1, dtype=bool)
+            used[every - low] = True
+            distinct = np.flatnonzero(used) + low
+            rank = (np.cumsum(used) - 1).astype(np.int32)
+            self._authors[i] = (low, rank, _author_keys(distinct, self._key))
+        low, rank, keys = self._authors[i]
         return _take(keys, rank[author - low])
 
 
