@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -456,6 +457,101 @@ def test_the_same_seed_gives_identical_tables(twins):
     assert fa.equals(fb)
     assert read_manifest(a[0])["counts"] == read_manifest(b[0])["counts"]
     assert (twins[0] / "registry.csv").read_bytes() == (twins[1] / "registry.csv").read_bytes()
+
+
+def test_the_demo_hands_the_writer_the_rows_prepare_makes_of_its_raw_ones():
+    """`write_demo` prepares each distinct message and author once (`Stored`): every batch is
+    the one `prepare.posts` / `prepare.replies` makes of the raw batch, masking included."""
+    from analysis.snapshot import prepare
+    from analysis.sources.demo.columns import Stored, post_tables, reply_tables
+    from analysis.sources.demo.simulate import page_years
+
+    key = bytes(range(32))
+    pages = page_years(20_000, 7)
+    stored = Stored(pages, key)
+    raw, fast = list(post_tables(pages)), list(post_tables(pages, stored))
+    assert len(raw) == len(fast) > 2
+    for r, f in zip(raw, fast, strict=True):
+        assert prepare.posts(r, key).equals(f)
+    assert sum(pc.sum(f["has_personnummer"]).as_py() for f in fast) > 0
+    assert sum(pc.sum(pc.is_null(f["author_key"])).as_py() for f in fast) == len(raw[0])
+    raw, fast = list(reply_tables(list(pages))), list(reply_tables(list(pages), stored))
+    assert len(raw) == len(fast) > 2
+    for r, f in zip(raw, fast, strict=True):
+        assert prepare.replies(r).equals(f)
+    masked = pc.sum(pc.count_substring(pa.concat_tables(fast)["message"], "[telefon]"))
+    assert masked.as_py() > 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_visitors_write_again_in_one_pass_as_one_by_one(seed):
+    """The vectorised follow-up edits give the authors the plain loop gives, chains included
+    (an item that takes an author passes it on when it asks again), also where an edit goes to
+    an earlier item (the wall's January posts come first, out of time order)."""
+    from analysis.sources.demo import simulate
+
+    rng = np.random.default_rng(seed)
+    n, n_vp = 4_000, 1_200
+    us, day = 1_000_000, 86_400 * 1_000_000
+    wall = np.sort(rng.integers(0, 30 * day, n_vp))
+    if seed % 2:  # as the world draws the wall: January's visitor posts first, then the rest
+        wall = np.concatenate([np.sort(wall[:300] // 3 + 10 * day), wall[300:]])
+    t = np.concatenate([wall, np.sort(rng.integers(0, 30 * day, n - n_vp))]) + 1_467_000_000 * us
+    t = t // (60 * us) * (60 * us)  # ties included: whole minutes
+    is_vp = np.arange(n) < n_vp
+    root = np.where(is_vp, 10**9 + np.arange(n), 10**9 + rng.integers(0, 25, n))
+    root[~is_vp & (t < t[n_vp] + 3 * day)] = 2 * 10**9  # the last thread ends early
+    first = t + rng.integers(60, 2 * day, n)
+    asked = rng.random(n) < 0.5
+    author = rng.integers(0, 10**8, n)
+    plain, original = author.copy(), author.copy()
+    simulate._visitors_write_again(t, is_vp, root, author, asked, first)
+    thread = np.where(is_vp, -1, root)
+    order = np.lexsort((t, thread))
+    simulate._write_again_one_by_one(
+        thread, order, thread[order], t[order], plain, np.flatnonzero(asked), first
+    )
+    assert (author == plain).all()
+    assert (author != original).sum() > 100
+
+
+def test_the_world_keeps_whole_seconds_only():
+    from analysis.sources.demo.simulate import _seconds
+
+    us = np.array([1_467_000_000, 1_499_990_000]) * 1_000_000
+    assert _seconds(us).tolist() == [1_467_000_000, 1_499_990_000]
+    for bad in (us + 1, us * 2):  # a fraction of a second, past 2038
+        with pytest.raises(ValueError):
+            _seconds(bad)
+
+
+def test_the_demos_author_keys_are_the_writers():
+    from analysis.sources.demo.columns import _author_keys
+
+    authors = np.array([100_000_000, 100_000_001, 165_999_999, 123_456_789])
+    ids = pa.array([f"visitor_{a}" for a in authors])
+    for key in (bytes(range(32)), b"k" * 64, b"long" * 20):
+        assert _author_keys(authors, key).equals(privacy.pseudonymise(ids, key))
+
+
+def test_the_demos_item_facts_are_the_ones_the_writer_derives_from_its_files(twins):
+    """`write_demo` hands the writer the item facts it knows (`fact_tables`): they are the rows,
+    in the order, that DuckDB derives from the written posts and replies."""
+    from analysis.snapshot.facts import fact_batches
+    from analysis.sources.demo.timing import AS_OF
+
+    (snap,) = list_snapshots(twins[0])
+    hours = {pid: e.hours() for pid, e in load_registry(twins[0]).items()}
+    derived = pa.Table.from_batches(
+        [b for t in fact_batches(snap / "posts.parquet", snap / "replies.parquet", AS_OF, hours)
+         for b in t.to_batches()]
+    )  # fmt: skip
+    given = pq.read_table(snap / "item_facts.parquet")
+    assert given.num_rows == derived.num_rows == 20_000
+    assert given.equals(derived.cast(given.schema))
+    assert (
+        pc.sum(given["reply_count"]).as_py() == pq.read_metadata(snap / "replies.parquet").num_rows
+    )
 
 
 def test_another_seed_gives_another_world_with_the_same_story():

@@ -191,6 +191,7 @@ def write_snapshot_batches(
     now: datetime | None = None,
     questions: Iterable[str] | None = None,
     prepared: bool = False,
+    item_facts: Iterable[pa.Table] | None = None,
 ) -> SnapshotInfo:
     """`write_snapshot` of posts and replies that come in batches (all posts, then all replies).
 
@@ -201,7 +202,10 @@ def write_snapshot_batches(
     derived afterwards from the files being written (DuckDB under a memory limit), so memory
     stays bounded by a batch and a row group, whatever the snapshot's size. The snapshot is the
     one `write_snapshot` writes of the batches concatenated. `questions`: ids of inbound items
-    that count as questions whatever their text (a source that knows, such as an answer log)."""
+    that count as questions whatever their text (a source that knows, such as an answer log).
+    `item_facts`: with `prepared`, the facts of exactly these rows in `FACTS_SCHEMA` and the
+    files' order, from a source that drew every reply itself (the demo), instead of deriving
+    them from the written files."""
     if as_of.tzinfo is None:
         raise InputError("--as-of", "the snapshot time needs a UTC offset")
     if storage.is_remote(data_dir):
@@ -220,6 +224,7 @@ def write_snapshot_batches(
                 now=now,
                 questions=questions,
                 prepared=prepared,
+                item_facts=item_facts,
             ),
         )
     data_dir = Path(data_dir)
@@ -263,13 +268,16 @@ def write_snapshot_batches(
         def facts() -> Iterator[pa.Table]:
             spill = tmp / ".spill"
             try:
-                for batch in fact_batches(
-                    tmp / "posts.parquet",
-                    tmp / "replies.parquet",
-                    as_of,
-                    hours,
-                    spill_dir=spill,
-                ):
+                batches = item_facts
+                if batches is None:
+                    batches = fact_batches(
+                        tmp / "posts.parquet",
+                        tmp / "replies.parquet",
+                        as_of,
+                        hours,
+                        spill_dir=spill,
+                    )
+                for batch in batches:
                     tally["inbound"] += batch.num_rows
                     tally["before_item"] += pc.sum(batch["has_reply_before_item"]).as_py() or 0
                     yield batch

@@ -20,7 +20,8 @@ quarter of an hour (the twin parents' campaign in the autumn); "Skatteverket –
 deklarera" has no response goal, asks many follow-up questions and peaks before the 2 May
 deadline; open walls nobody answers, closed walls. Messages are Swedish (and other languages on
 Försäkringskassan's language page), with emojis, and some carry personal identity numbers,
-e-mail addresses and phone numbers, which `storage.write_snapshot` masks like any export's.
+e-mail addresses and phone numbers, which the writer's `snapshot.prepare` masks like any
+export's (run once per distinct message: every row's text is one of a few thousand).
 
 Generation is vectorised with numpy (one loop over the 66 pages, none per row) and seeded: the
 same seed gives identical tables. `--items N` scales every volume, bursts included, to N
@@ -32,12 +33,14 @@ The package, by layer (each module imports only the ones above it):
 - `texts`: the message corpora, the planted personal data and the numbered text pools;
 - `timing`: the year's local day × hour grid, arrival-time sampling and staffed hours;
 - `simulate`: one page's year as compact numpy arrays, and the seeded loop over every page;
-- `columns`: the Arrow tables of pages, posts and replies, assembled from those arrays;
+- `columns`: the Arrow tables of pages, posts, replies and item facts, assembled from those
+  arrays (raw as an export parser hands them over, or already in the stored shape);
 - this module: `generate` and `write_demo`, the entry points callers need, and the names tests
   look for (page ids, planted personal data).
 
 Outside the package it imports only the data contract, the errors, the opening-hours clock and
-spec, the registry, the settings, the data folder and the snapshot writer; nothing imports it but
+spec, the registry, the settings, the data folder and the snapshot writer (its `prepare`, its
+key and its response-time columns, so the stored rows are the writer's); nothing imports it but
 the CLI, the UI, tests and benchmarks, which load it lazily (numpy and the generator are heavy).
 """
 
@@ -51,12 +54,19 @@ import pyarrow as pa
 from analysis.datafolder import list_snapshots, read_manifest
 from analysis.errors import DataDirError
 from analysis.registry import PageEntry, write_registry
+from analysis.snapshot import privacy
 from analysis.snapshot.writer import SnapshotInfo, write_snapshot_batches
-from analysis.sources.demo.columns import pages_table, post_tables, reply_tables
+from analysis.sources.demo.columns import (
+    Stored,
+    fact_tables,
+    pages_table,
+    post_tables,
+    reply_tables,
+)
 from analysis.sources.demo.pages import PAGE_IDS, page_id, registry_entries
 from analysis.sources.demo.simulate import page_years
 from analysis.sources.demo.texts import PLANTED_EMAILS, PLANTED_PERSONNUMMER, PLANTED_PHONES
-from analysis.sources.demo.timing import AS_OF
+from analysis.sources.demo.timing import AS_OF, utc_us
 
 __all__ = [
     "PAGE_IDS",
@@ -103,19 +113,27 @@ def write_demo(data_dir: Path, items: int | None = None, seed: int | None = None
     """Write the demo's registry and one snapshot (source "demo") into `data_dir`.
 
     The same tables as `generate`, handed to the snapshot writer in batches as they are built:
-    only the compact per-page arrays and one batch at a time are held, never the whole world."""
+    only the compact per-page arrays and one batch at a time are held, never the whole world.
+    The batches come already in the stored shape (`Stored`: masked and pseudonymised under the
+    folder's key by the writer's own `prepare`, once per distinct message and author), so the
+    writer does not mask millions of rows that repeat a few thousand texts."""
     data_dir = Path(data_dir)
     _refuse_real_data(data_dir)
     pages = page_years(items, seed)
     conversation = sum(p.conversation for p in pages)
     # the registry first: write_snapshot reads its opening hours for the business clock
     write_registry(data_dir, registry_entries())
+    stored = Stored(pages, privacy.load_or_create_key(data_dir))
+    hours = {e.page_id: e.hours() for e in registry_entries()}
     return write_snapshot_batches(
         data_dir,
         pages_table(),
-        post_tables(pages),
-        reply_tables(pages),  # empties `pages` once the replies are written
+        post_tables(pages, stored),
+        reply_tables(pages, stored),
         as_of=AS_OF,
         source="demo",
         extra_counts={"conversation": conversation},
+        prepared=True,
+        # empties `pages` page by page once the replies are written
+        item_facts=fact_tables(pages, stored, utc_us(AS_OF), hours),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -9,11 +10,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.contract import BATCH_ROWS, PAGES_SCHEMA, RAW_POSTS_SCHEMA, REPLIES_SCHEMA
+from analysis.contract import (
+    FACTS_SCHEMA,
+    PAGES_SCHEMA,
+    POSTS_SCHEMA,
+    RAW_POSTS_SCHEMA,
+    REPLIES_SCHEMA,
+)
 from analysis.errors import InputError
+from analysis.hours.spec import OpeningHours
+from analysis.snapshot import prepare, privacy
+from analysis.snapshot.facts import _with_minutes
 from analysis.sources.demo.pages import PAGE_IDS, PAGES
-from analysis.sources.demo.simulate import PageYear
+from analysis.sources.demo.simulate import NEVER, PageYear
 from analysis.sources.demo.texts import ALIASES, CLOSINGS, OPENINGS, text_pools
+from analysis.sources.demo.timing import US
 
 
 def _digits(values: np.ndarray, width: int) -> list[np.ndarray]:
@@ -68,12 +79,9 @@ def _fixed(n: int, *parts) -> pa.Array:
     return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
-def _ts(values: np.ndarray) -> pa.Array:
-    return pa.array(values, pa.int64()).cast(pa.timestamp("us", tz="UTC"))
-
-
-def _texts(dictionary: list[str], index: np.ndarray) -> pa.Array:
-    return _take(pa.array(dictionary, pa.string()), index)
+def _ts(values: np.ndarray, unit: int = 1) -> pa.Array:
+    """Instants as a timestamp column: values × unit µs since the epoch."""
+    return pa.array(values.astype(np.int64) * unit, pa.int64()).cast(pa.timestamp("us", tz="UTC"))
 
 
 def _take(dictionary: pa.Array, index: np.ndarray) -> pa.Array:
@@ -89,6 +97,10 @@ def _combinations() -> tuple[list[str], list[str]]:
     return visitor, reply
 
 
+# Rows a batch: a quarter of the contract's BATCH_ROWS. The writer holds a batch, a row group
+# and the row group being written; smaller batches hold less at once (5M items: peak RSS about
+# 65 MB lower) and the files are the same, row groups being cut at ROW_GROUP rows whatever comes.
+BATCH_ROWS = 131_072
 PID_BYTES = np.array([p.encode() for p in PAGE_IDS], dtype="S15").view("V15")
 FB = "https://www.facebook.com/"
 
@@ -110,9 +122,127 @@ def _slices(lo: int, hi: int) -> Iterator[tuple[int, int]]:
         yield a, min(a + BATCH_ROWS, hi)
 
 
-def post_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
+class Stored:
+    """What the snapshot writer's `prepare.posts` / `prepare.replies` make of the demo's rows,
+    worked out once per distinct value and taken per row.
+
+    Those functions are row by row: the message-derived columns depend on the message only, the
+    author key on the author id only. Every demo message is one of a few thousand texts and every
+    author one of at most a million per page, so `prepare` runs on a table of the distinct values
+    (the writer's own code, so the rows are the ones it would make) instead of on every row."""
+
+    def __init__(self, pages: list[PageYear], key: bytes) -> None:
+        pools = text_pools()
+        visitor_texts, reply_texts = _combination_arrays()
+        self.visitor = _prepared_messages(visitor_texts)
+        self.page_post = _prepared_messages(pa.array(pools.posts.values, pa.string()))
+        self.reply = prepare.replies(
+            pa.table(
+                {
+                    "reply_id": pa.nulls(len(reply_texts), pa.string()),
+                    "page_id": pa.nulls(len(reply_texts), pa.string()),
+                    "item_id": pa.nulls(len(reply_texts), pa.string()),
+                    "created_at": pa.nulls(len(reply_texts), pa.timestamp("us", tz="UTC")),
+                    "message": reply_texts,
+                }
+            )
+        )["message"].combine_chunks()
+        self._pages, self._key = pages, key
+        self._authors: dict[int, tuple[int, np.ndarray, pa.Array]] = {}
+
+    def author_keys(self, i: int, author: np.ndarray) -> pa.Array:
+        """The keys of some of page i's authors. The page's keys are made on its first batch:
+        while the writer's thread still encodes the batch before (the posts file is bound by
+        that thread), not before anything is written."""
+        if i not in self._authors:
+            # authors of page i are 100_000_000 + i * AUTHORS_PER_PAGE + a dense pool: a
+            # lookup from id to the rank of the id among the page's distinct ids
+            every = self._pages[i].author
+            low = int(every.min())
+            used = np.zeros(int(every.max()) - low + 1, dtype=bool)
+            used[every - low] = True
+            distinct = np.flatnonzero(used) + low
+            rank = (np.cumsum(used) - 1).astype(np.int32)
+            self._authors[i] = (low, rank, _author_keys(distinct, self._key))
+        low, rank, keys = self._authors[i]
+        return _take(keys, rank[author - low])
+
+
+def _author_keys(authors: np.ndarray, key: bytes) -> pa.Array:
+    """`privacy.pseudonymise` of "visitor_<author>" for each number, HMAC-SHA256 spelt out
+    (RFC 2104) on copies of the two keyed hash states: half the time of copying a keyed `hmac`
+    object, for the million or more distinct visitors of a large demo."""
+    if len(key) > 64:  # hmac hashes such a key first: leave it to the writer's function
+        return privacy.pseudonymise(_fixed(len(authors), "visitor_", _digits(authors, 9)), key)
+    block = key.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block)).copy
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy
+    keys = []
+    for author in authors.tolist():
+        h = inner()
+        h.update(b"visitor_%09d" % author)
+        o = outer()
+        o.update(h.digest())
+        keys.append("v_" + o.hexdigest()[:16])
+    return pa.array(keys, pa.string())
+
+
+def _prepared_messages(messages: pa.Array) -> pa.Table:
+    """`prepare.posts` of one row per distinct message: its message-derived columns."""
+    n = len(messages)
+    raw = pa.table(
+        {
+            "post_id": pa.nulls(n, pa.string()),
+            "page_id": pa.nulls(n, pa.string()),
+            "kind": pa.array(["comment"] * n, pa.string()),
+            "parent_id": pa.nulls(n, pa.string()),
+            "created_at": pa.nulls(n, pa.timestamp("us", tz="UTC")),
+            "author_id": pa.nulls(n, pa.string()),
+            "message": messages,
+            "is_hidden": pa.nulls(n, pa.bool_()),
+            "permalink_url": pa.nulls(n, pa.string()),
+        }
+    )
+    cols = ["message", "message_length", "is_question", "has_personnummer"]
+    return prepare.posts(raw, b"\0" * 32).select(cols).combine_chunks()
+
+
+def _post_batch(
+    columns: dict[str, pa.Array],
+    message: np.ndarray,
+    texts: pa.Array,
+    stored: pa.Table | None,
+    author_keys: pa.Array | None,
+) -> pa.Table:
+    """One batch of posts: raw (the export's shape), or as stored when `stored` is given (the
+    rows `prepare.posts` makes of the raw batch)."""
+    if stored is None:
+        columns["message"] = _take(texts, message)
+        return pa.table(columns, schema=RAW_POSTS_SCHEMA)
+    index = pa.array(message, pa.int64())
+    out = {
+        "post_id": columns["post_id"],
+        "page_id": columns["page_id"],
+        "kind": columns["kind"],
+        "parent_id": columns["parent_id"],
+        "created_at": columns["created_at"],
+        "author_key": author_keys,
+        "message": pc.take(stored["message"], index),
+        "message_length": pc.take(stored["message_length"], index),
+        "is_question": pc.take(stored["is_question"], index),
+        "is_hidden": columns["is_hidden"],
+        "permalink_url": columns["permalink_url"],
+        "has_personnummer": pc.take(stored["has_personnummer"], index),
+    }
+    return pa.table(out, schema=POSTS_SCHEMA)
+
+
+def post_tables(pages: list[PageYear], stored: Stored | None = None) -> Iterator[pa.Table]:
     """The posts table in batches: every page's own posts, then visitor posts, then comments
-    (page by page, each in time order), at most BATCH_ROWS rows a batch."""
+    (page by page, each in time order), at most BATCH_ROWS rows a batch.
+
+    Raw, as an export parser hands them to the writer, or, with `stored`, as the writer stores
+    them (`prepare.posts` of the raw batches under the data folder's key)."""
     pools = text_pools()
     visitor_texts, _ = _combination_arrays()
     pp_page = np.repeat(np.arange(len(pages)), [len(p.pp_t) for p in pages])
@@ -126,31 +256,42 @@ def post_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
         "parent_id": pa.nulls(n_pp, pa.string()),
         "created_at": _ts(np.concatenate([p.pp_t for p in pages])),
         "author_id": pa.nulls(n_pp, pa.string()),
-        "message": _texts(pools.posts.values, np.concatenate([p.pp_text for p in pages])),
         "is_hidden": pa.nulls(n_pp, pa.bool_()),
         "permalink_url": _fixed(n_pp, FB, pp_pid, "/posts/", pp_num),
     }
-    yield pa.table(page_posts, schema=RAW_POSTS_SCHEMA)
+    yield _post_batch(
+        page_posts,
+        np.concatenate([p.pp_text for p in pages]),
+        pa.array(pools.posts.values, pa.string()),
+        None if stored is None else stored.page_post,
+        None if stored is None else pa.nulls(n_pp, pa.string()),
+    )
     del page_posts, pp_pid, pp_num
 
+    def raw_authors(author: np.ndarray) -> pa.Array | None:
+        return _fixed(len(author), "visitor_", _digits(author, 9)) if stored is None else None
+
+    def authors(i: int, author: np.ndarray) -> pa.Array | None:
+        return None if stored is None else stored.author_keys(i, author)
+
+    visitor = None if stored is None else stored.visitor
     for i, p in enumerate(pages):  # visitor posts
         pid = PAGE_IDS[i]
         for a, b in _slices(0, p.n_vp):
             n, num = b - a, _digits(p.root[a:b], 10)
             h = p.hidden[a:b]
-            yield pa.table(
-                {
-                    "post_id": _fixed(n, pid, "_", num),
-                    "page_id": _fixed(n, pid),
-                    "kind": _kind_rows("visitor_post", n),
-                    "parent_id": pa.nulls(n, pa.string()),
-                    "created_at": _ts(p.t[a:b]),
-                    "author_id": _fixed(n, "visitor_", _digits(p.author[a:b], 9)),
-                    "message": _take(visitor_texts, p.message[a:b]),
-                    "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
-                    "permalink_url": _fixed(n, FB, pid, "/posts/", num),
-                },
-                schema=RAW_POSTS_SCHEMA,
+            columns = {
+                "post_id": _fixed(n, pid, "_", num),
+                "page_id": _fixed(n, pid),
+                "kind": _kind_rows("visitor_post", n),
+                "parent_id": pa.nulls(n, pa.string()),
+                "created_at": _ts(p.t[a:b], US),
+                "author_id": raw_authors(p.author[a:b]),
+                "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
+                "permalink_url": _fixed(n, FB, pid, "/posts/", num),
+            }
+            yield _post_batch(
+                columns, p.message[a:b], visitor_texts, visitor, authors(i, p.author[a:b])
             )
     first = 2_000_000_000  # comment numbers: unique over the world, in page and time order
     for i, p in enumerate(pages):  # comments
@@ -160,27 +301,29 @@ def post_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
             parent = _digits(p.root[a:b], 10)
             num = _digits(first + (a - p.n_vp) + np.arange(n), 10)
             h = p.hidden[a:b]
-            yield pa.table(
-                {
-                    "post_id": _fixed(n, pid, "_", parent, "_", num),
-                    "page_id": _fixed(n, pid),
-                    "kind": _kind_rows("comment", n),
-                    "parent_id": _fixed(n, pid, "_", parent),
-                    "created_at": _ts(p.t[a:b]),
-                    "author_id": _fixed(n, "visitor_", _digits(p.author[a:b], 9)),
-                    "message": _take(visitor_texts, p.message[a:b]),
-                    "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
-                    "permalink_url": _fixed(n, FB, pid, "/posts/", parent, "?comment_id=", num),
-                },
-                schema=RAW_POSTS_SCHEMA,
+            columns = {
+                "post_id": _fixed(n, pid, "_", parent, "_", num),
+                "page_id": _fixed(n, pid),
+                "kind": _kind_rows("comment", n),
+                "parent_id": _fixed(n, pid, "_", parent),
+                "created_at": _ts(p.t[a:b], US),
+                "author_id": raw_authors(p.author[a:b]),
+                "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
+                "permalink_url": _fixed(n, FB, pid, "/posts/", parent, "?comment_id=", num),
+            }
+            yield _post_batch(
+                columns, p.message[a:b], visitor_texts, visitor, authors(i, p.author[a:b])
             )
         first += len(p.t) - p.n_vp
 
 
-def reply_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
+def reply_tables(pages: list[PageYear], stored: Stored | None = None) -> Iterator[pa.Table]:
     """The replies table in batches: replies to visitor posts (item ids of 26 characters), then
-    to comments (37), page by page. Empties `pages` when done: nothing else needs them."""
+    to comments (37), page by page. Raw, or with `stored` as the writer stores them
+    (`prepare.replies`)."""
     _, reply_texts = _combination_arrays()
+    if stored is not None:
+        reply_texts = stored.reply
     c_first = 2_000_000_000 + np.concatenate([[0], np.cumsum([len(p.t) - p.n_vp for p in pages])])
     r_first = 3_000_000_000 + np.concatenate([[0], np.cumsum([len(p.r_item) for p in pages])])
     for on_vp in (True, False):
@@ -201,12 +344,63 @@ def reply_tables(pages: list[PageYear]) -> Iterator[pa.Table]:
                         "reply_id": _fixed(m, pid, "_", root, "_", _digits(r_first[i] + rows, 10)),
                         "page_id": _fixed(m, pid),
                         "item_id": item_id,
-                        "created_at": _ts(p.r_t[rows]),
+                        "created_at": _ts(p.r_t[rows], US),
                         "message": _take(reply_texts, p.r_message[rows]),
                     },
                     schema=REPLIES_SCHEMA,
                 )
-    pages.clear()
+
+
+def fact_tables(
+    pages: list[PageYear], stored: Stored, as_of: int, hours: dict[str, OpeningHours]
+) -> Iterator[pa.Table]:
+    """The item facts of the demo's posts and replies in batches, in the order the writer's
+    query gives them (page, time, item id), without reading the written files back: the world
+    knows each item's replies. Response times come from the writer's own `_with_minutes`.
+    Empties `pages`, page by page: nothing else needs them."""
+    question = stored.visitor["is_question"]
+    c_first = 2_000_000_000 + np.concatenate([[0], np.cumsum([len(p.t) - p.n_vp for p in pages])])
+    for i, pid in enumerate(PAGE_IDS):
+        p = pages.pop(0)  # let each page's arrays go once its facts are out
+        n, n_vp = len(p.t), p.n_vp
+        item = p.r_item.astype(np.int64)
+        count = np.bincount(item, minlength=n).astype(np.int32)
+        on_time = p.r_t >= p.t[item]  # seconds, like the items' times
+        first = np.full(n, NEVER, dtype=np.int64)
+        np.minimum.at(first, item[on_time], p.r_t[on_time])
+        before = np.zeros(n, dtype=bool)
+        before[item[~on_time]] = True
+        # item ids within a page: "<page>_<root>" for a visitor post, "<page>_<root>_<number>"
+        # for a comment, every number ten digits: ordered by root, then the shorter first
+        is_comment = np.arange(n) >= n_vp
+        number = np.where(is_comment, np.arange(n) - n_vp + c_first[i], 0)
+        order = np.lexsort((number, is_comment, p.root, p.t))
+        for a, b in _slices(0, n):
+            rows = order[a:b]
+            m, vp = len(rows), rows < n_vp
+            root = _digits(p.root[rows], 10)
+            with_number = _fixed(m, pid, "_", root, "_", _digits(number[rows], 10))
+            item_id = pc.if_else(vp, _fixed(m, pid, "_", root), with_number)
+            kind = pa.DictionaryArray.from_arrays(
+                pa.array(vp.astype(np.int8)), pa.array(["comment", "visitor_post"])
+            ).cast(pa.string())
+            got = first[rows]
+            base = pa.table(
+                {
+                    "item_id": item_id,
+                    "page_id": _fixed(m, pid),
+                    "kind": kind,
+                    "created_at": _ts(p.t[rows], US),
+                    "is_question": _take(question, p.message[rows]),
+                    "observed_at": _ts(np.full(m, as_of, dtype=np.int64)),
+                    "reply_count": pa.array(count[rows], pa.int32()),
+                    "first_reply_at": pa.array(
+                        np.where(got == NEVER, 0, got) * US, pa.int64(), mask=got == NEVER
+                    ).cast(FACTS_SCHEMA.field("first_reply_at").type),
+                    "has_reply_before_item": pa.array(before[rows], pa.bool_()),
+                }
+            )
+            yield _with_minutes(base, {pid: hours[pid]})
 
 
 def pages_table() -> pa.Table:

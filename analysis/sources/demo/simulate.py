@@ -62,21 +62,23 @@ JANUARY = (local_us(STUDY_MONTH[0], 0), local_us(STUDY_MONTH[1] + timedelta(days
 
 @dataclass
 class PageYear:
-    """One page's rows as compact numpy arrays (numbers into the text pools, times in UTC µs).
+    """One page's rows as compact numpy arrays (numbers into the text pools, times in UTC).
 
-    Kept for every page until the snapshot is written, so only what the tables need, narrow."""
+    Kept for every page until the snapshot is written, so only what the tables need, narrow:
+    the items' and replies' times as int32 seconds (every instant is a whole second, before
+    2038), the page posts' (a few hundred) in µs."""
 
-    pp_t: np.ndarray
+    pp_t: np.ndarray  # µs
     pp_text: np.ndarray
     pp_num: np.ndarray
     n_vp: int  # inbound items: the first n_vp are visitor posts, then comments
-    t: np.ndarray  # each part in time order
-    root: np.ndarray  # visitor post: its post number; comment: its page post's number
+    t: np.ndarray  # int32 seconds; each part in time order
+    root: np.ndarray  # int32; visitor post: its post number; comment: its page post's number
     message: np.ndarray  # int32: (opening * texts + body) * closings + closing
     author: np.ndarray  # int32
     hidden: np.ndarray  # -1 unknown, 0, 1
     r_item: np.ndarray  # int32; replies: index into this page's items
-    r_t: np.ndarray
+    r_t: np.ndarray  # int32 seconds
     r_message: np.ndarray  # int32: reply text * aliases + alias
     conversation: int
 
@@ -423,16 +425,24 @@ def _page(
         pp_text=pp_text,
         pp_num=pp_num,
         n_vp=len(t_vp),
-        t=t_all,
-        root=root,
+        t=_seconds(t_all),
+        root=root.astype(np.int32),
         message=((opening * n_texts + body) * len(CLOSINGS) + closing).astype(np.int32),
         author=author.astype(np.int32),
         hidden=hidden,
         r_item=np.concatenate([r1, r2]).astype(np.int32),
-        r_t=np.concatenate([first[r1], second_t[r2]]),
+        r_t=_seconds(np.concatenate([first[r1], second_t[r2]])),
         r_message=r_message.astype(np.int32),
         conversation=conversation,
     )
+
+
+def _seconds(us: np.ndarray) -> np.ndarray:
+    """Instants in µs as int32 seconds, for keeping; refused if that loses anything."""
+    s = us // US
+    if (us % US).any() or (len(s) and not 0 <= s.min() <= s.max() < np.iinfo(np.int32).max):
+        raise ValueError("demo instants are whole seconds between 1970 and 2038")
+    return s.astype(np.int32)
 
 
 FOLLOW_UP_WITHIN_US = 24 * 3600 * US  # the methodology's follow-up window (FOLLOW_UP_HOURS)
@@ -455,7 +465,54 @@ def _visitors_write_again(
     thread = np.where(is_vp, -1, root)  # the wall is one thread, each page post another
     order = np.lexsort((t, thread))
     s_thread, s_t = thread[order], t[order]
-    for k in np.flatnonzero(asked):  # a few thousand at most, on one page
+    src = np.flatnonzero(asked)
+    # the next item of the thread after the reply: one search over (thread, time) keys, each
+    # thread's times offset into a span of its own (its rank among the threads)
+    t0 = int(t.min())
+    span = max(int(t.max()), int(first[src].max())) - t0 + 1
+    rank = np.cumsum(np.concatenate([[0], s_thread[1:] != s_thread[:-1]]))
+    if int(rank[-1]) + 1 >= np.iinfo(np.int64).max // span:
+        return _write_again_one_by_one(thread, order, s_thread, s_t, author, src, first)
+    keys = rank * span + (s_t - t0)
+    at = np.searchsorted(s_thread, thread[src])
+    hi = np.searchsorted(s_thread, thread[src], side="right")
+    j = np.searchsorted(keys, rank[at] * span + np.maximum(first[src] - t0, -1), side="right")
+    found = j < hi
+    found[found] = s_t[j[found]] - first[src[found]] <= FOLLOW_UP_WITHIN_US
+    src, tgt = src[found], order[j[found]]
+    # As the edits in item order would go. A writer writes its author as it stands on its turn:
+    # as the last earlier writer of it left it, if any (chains followed back by pointer
+    # jumping to an author nobody wrote before); each item keeps what its last writer wrote.
+    # (The wall's visitor posts are not in time order, January's first: an edit may go to an
+    # earlier item.)
+    n = len(author)
+    pair = np.sort(tgt.astype(np.int64) * n + src)  # by target, then writer
+    p_tgt, p_src = pair // n, pair % n
+    prev = np.searchsorted(pair, src.astype(np.int64) * n + src) - 1  # last pair (src, < src)
+    has = prev >= 0
+    has[has] = p_tgt[prev[has]] == src[has]
+    back = np.arange(n)
+    back[src[has]] = p_src[prev[has]]
+    while True:
+        jumped = back[back]
+        if np.array_equal(jumped, back):
+            break
+        back = jumped
+    last = np.flatnonzero(np.append(p_tgt[1:] != p_tgt[:-1], True))
+    author[p_tgt[last]] = author[back[p_src[last]]]
+
+
+def _write_again_one_by_one(
+    thread: np.ndarray,
+    order: np.ndarray,
+    s_thread: np.ndarray,
+    s_t: np.ndarray,
+    author: np.ndarray,
+    src: np.ndarray,
+    first: np.ndarray,
+) -> None:
+    """`_visitors_write_again` one asking item at a time, in item order (the plain rule)."""
+    for k in src:
         lo, hi = np.searchsorted(s_thread, [thread[k], thread[k] + 1])
         j = lo + np.searchsorted(s_t[lo:hi], first[k], side="right")
         if j < hi and s_t[j] - first[k] <= FOLLOW_UP_WITHIN_US:
