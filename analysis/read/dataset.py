@@ -61,6 +61,8 @@ _PAGE_DIM_INSERT = """
         unnest($sla_minutes), unnest($fan_count), unnest($followers_count), unnest($link)
 """
 _FOOTERS = "select count(*) from parquet_file_metadata($files)"
+# the first and last item time of every snapshot read: answered from the row groups' statistics
+_ITEM_SPAN = "select min(created_at), max(created_at) from read_parquet($files)"
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,17 @@ class Dataset:
     def params(self, table: str = "item_facts", **extra) -> dict:
         """Bound parameters naming the Parquet files of one table (see the staging macros)."""
         return {"files": self.files(table), "dedupe": len(self.snapshots) > 1, **extra}
+
+    def item_span(self) -> tuple[datetime | None, datetime | None]:
+        """The first and the last inbound item's time (UTC) over every snapshot read."""
+        if self.is_empty:
+            return None, None
+        try:
+            cur = self.cursor().execute(_ITEM_SPAN, {"files": self.files("item_facts")})
+            first, last = cur.fetchone()
+        except duckdb.Error as exc:
+            raise self._read_error(exc) from None
+        return first, last
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of the shared connection: one per query, safe across threads."""
