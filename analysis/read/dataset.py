@@ -105,6 +105,9 @@ class Dataset:
         self.snapshots = [self._snapshot(p, c) for p, c in found]
         self.registry = self._registry()
         self.con = duckdb.connect()
+        # the footers read by the check below are parsed once for every later query: snapshots
+        # are immutable, and DuckDB still compares each file's modification time
+        self.con.execute("set parquet_metadata_cache = true")
         self._check_footers([p / f"{t}.parquet" for p in paths for t in TABLES])
         if self.federation is not None:
             self._check_one_contributor_per_page()
