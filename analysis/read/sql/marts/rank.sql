@@ -66,7 +66,7 @@ grid as (
         entity_key,
         t,
         count(*) as items,
-        count(*) filter (where response_minutes is not null) as timed,
+        count(response_minutes) as timed,
         count(*) filter (where is_answered and response_minutes is null) as untimed,
         count(*) filter (where is_pending) as pending,
         count(*) filter (where response_minutes <= sla_minutes) as within_sla
