@@ -61,6 +61,8 @@ _PAGE_DIM_INSERT = """
         unnest($sla_minutes), unnest($fan_count), unnest($followers_count), unnest($link)
 """
 _FOOTERS = "select count(*) from parquet_file_metadata($files)"
+# the first and last item time of every snapshot read: answered from the row groups' statistics
+_ITEM_SPAN = "select min(created_at), max(created_at) from read_parquet($files)"
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,9 @@ class Dataset:
         self.snapshots = [self._snapshot(p, c) for p, c in found]
         self.registry = self._registry()
         self.con = duckdb.connect()
+        # the footers read by the check below are parsed once for every later query: snapshots
+        # are immutable, and DuckDB still compares each file's modification time
+        self.con.execute("set parquet_metadata_cache = true")
         self._check_footers([p / f"{t}.parquet" for p in paths for t in TABLES])
         if self.federation is not None:
             self._check_one_contributor_per_page()
@@ -247,6 +252,17 @@ class Dataset:
     def params(self, table: str = "item_facts", **extra) -> dict:
         """Bound parameters naming the Parquet files of one table (see the staging macros)."""
         return {"files": self.files(table), "dedupe": len(self.snapshots) > 1, **extra}
+
+    def item_span(self) -> tuple[datetime | None, datetime | None]:
+        """The first and the last inbound item's time (UTC) over every snapshot read."""
+        if self.is_empty:
+            return None, None
+        try:
+            cur = self.cursor().execute(_ITEM_SPAN, {"files": self.files("item_facts")})
+            first, last = cur.fetchone()
+        except duckdb.Error as exc:
+            raise self._read_error(exc) from None
+        return first, last
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of the shared connection: one per query, safe across threads."""

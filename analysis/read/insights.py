@@ -1,20 +1,22 @@
 """The measures no other tool has: ranking history and movement, answer-quality proxies
 (follow-up and redirect rates), moderation (hidden items, personnummer found when masking) and
 storms. Definitions in analysis/methodology.py; the SQL in sql/marts/ (answer_quality,
-moderation, storms); the ranking history is the ranking itself, run once per period, so a
-period's rank is exactly what `rank --since … --until …` gives for it.
+moderation, storms, history); the ranking history ranks every period in one query with the
+ranking's own definitions, so a period's rank is exactly what `rank --since … --until …` gives
+for it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
 from analysis.read import metrics, profile
 from analysis.read.dataset import Dataset
 from analysis.read.metrics import FilterError, Filters
+from analysis.settings import ZONE
 
 HISTORY_PERIODS = ("month", "quarter")
 HISTORY_COLUMNS = (
@@ -176,7 +178,10 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
 
 
 def data_days(ds: Dataset, filters: Filters) -> tuple[date | None, date | None]:
-    first, last = profile.data_range(profile.snapshot_coverage(ds))
+    """The first and last Stockholm day with an inbound item, within the filters' dates."""
+    first_at, last_at = ds.item_span()
+    first = first_at.astimezone(ZONE).date() if first_at is not None else None
+    last = last_at.astimezone(ZONE).date() if last_at is not None else None
     if filters.since is not None and (first is None or filters.since > first):
         first = filters.since
     if filters.until is not None and (last is None or filters.until < last):
@@ -184,26 +189,46 @@ def data_days(ds: Dataset, filters: Filters) -> tuple[date | None, date | None]:
     return first, last
 
 
+def _hour(at: datetime) -> int:
+    """Whole hours since the epoch of a period bound (a local midnight: a whole UTC hour)."""
+    seconds = int(at.timestamp())
+    if seconds % 3600:
+        raise ValueError(f"{at}: a period bound that is not a whole UTC hour")
+    return seconds // 3600
+
+
 def history(ds: Dataset, filters: Filters, by: str = "month", entity_ids=None) -> pd.DataFrame:
     """Each entity's rank, reply rate and median per calendar month or quarter of the data
     (within the filters' dates), with its movement since the period before (the first period's
-    previous rank is that of the period before it, when the data has one)."""
+    previous rank is that of the period before it, when the data has one). One query ranks
+    every period (sql/marts/history.sql); each period's rows are `metrics.rank` of it."""
     first, last = data_days(ds, filters)
     if ds.is_empty or first is None or last is None or first > last:
         return pd.DataFrame(columns=list(HISTORY_COLUMNS))
     spans = periods(first, last, by)
     prev_since, prev_until = previous_period(spans[0].since, spans[0].until)
-    rows = []
-    previous = metrics.rank(ds, filters.with_(since=prev_since, until=prev_until))
-    for span in spans:
-        current = metrics.rank(ds, filters.with_(since=span.since, until=span.until))
-        moved = movement(current, previous)
-        moved.insert(0, "period", span.key)
-        moved.insert(1, "period_start", span.since)
-        moved.insert(2, "period_end", span.until)
-        rows.append(moved)
-        previous = current
-    out = pd.concat(rows, ignore_index=True)
+    starts = [prev_since, *(span.since for span in spans)]
+    ends = [prev_until, *(span.until for span in spans)]
+    hours, hour_periods = [], []
+    for since, until in zip(starts, ends, strict=True):
+        lo, hi = (_hour(t) for t in filters.with_(since=since, until=until).bounds())
+        hours += range(lo, hi)
+        hour_periods += [since] * (hi - lo)
+    whole = filters.with_(since=prev_since, until=spans[-1].until)
+    values = {**ds.params(), **whole.params(), "period_starts": starts}
+    out = profile._run(ds, "history", {**values, "hours": hours, "hour_periods": hour_periods})
+    span_of = {span.since: span for span in spans}
+    span = out.pop("period_start").map(lambda d: span_of[pd.Timestamp(d).date()])
+    out.insert(0, "period", span.map(lambda s: s.key))
+    out.insert(1, "period_start", span.map(lambda s: s.since))
+    out.insert(2, "period_end", span.map(lambda s: s.until))
+    for col in ("rank", "previous_rank"):
+        out[col] = out[col].astype("Int64")
+    for col in ("inbound", "rated"):
+        out[col] = out[col].astype("int64")
+    out["is_ranked"] = out["is_ranked"].astype("bool")
+    out["is_new"] = out["rank"].notna() & out["previous_rank"].isna()
+    out["movement"] = (out["previous_rank"] - out["rank"]).astype("Int64")
     if entity_ids is not None:
         out = out[out["page_id"].isin(list(entity_ids))].reset_index(drop=True)
     return out[[*HISTORY_COLUMNS, "is_new"]]

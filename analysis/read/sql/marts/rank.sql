@@ -39,15 +39,16 @@ items as (
 ),
 
 -- One hash aggregation does the counting and builds the Kaplan–Meier steps: items are grouped
--- by entity, by what became of them (timed answer, untimed answer, pending, neither) and by their
--- time on a grid — whole minutes up to a day, 15 minutes up to a week, whole days beyond — so
--- each page's curve has thousands of steps instead of one per item, and the counts are sums over
--- those groups. The response-time buckets are read off the grid: their edges (120, 480, 1440) are
--- whole minutes within the first day, where a cell t holds the times in (t - 1, t]. Answered items
--- are KM events at their response time; unanswered ones (pending or not) are censored at the
--- time they had been waiting when the snapshot was taken; answered items that cannot be timed
--- (only a reply stamped before the item) are left out of the curve and of the SLA share rather
--- than counted as a miss.
+-- by entity and by their time on a grid — whole minutes up to a day, 15 minutes up to a week,
+-- whole days beyond — with what became of them counted per cell (timed answer, untimed answer,
+-- pending), so each page's curve has thousands of steps instead of one per item, and the counts
+-- are sums over those cells. Two keys and conditional counts rather than the outcome as three
+-- more keys: fewer, wider groups aggregate faster. The response-time buckets are read off the
+-- grid: their edges (120, 480, 1440) are whole minutes within the first day, where a cell t
+-- holds the times in (t - 1, t]. Answered items are KM events at their response time;
+-- unanswered ones (pending or not) are censored at the time they had been waiting when the
+-- snapshot was taken; answered items that cannot be timed (only a reply stamped before the
+-- item) are left out of the curve and of the SLA share rather than counted as a miss.
 timed_items as (
     select
         *,
@@ -63,47 +64,39 @@ timed_items as (
 grid as (
     select
         entity_key,
-        response_minutes is not null as is_timed,
-        is_answered and response_minutes is null as is_untimed_answer,
-        is_pending,
         t,
         count(*) as items,
+        count(response_minutes) as timed,
+        count(*) filter (where is_answered and response_minutes is null) as untimed,
+        count(*) filter (where is_pending) as pending,
         count(*) filter (where response_minutes <= sla_minutes) as within_sla
     from timed_items
-    group by entity_key, is_timed, is_untimed_answer, is_pending, t
+    group by entity_key, t
 ),
 
 counts as (
     select
         entity_key,
         sum(items) as inbound,
-        coalesce(sum(items) filter (where is_timed or is_untimed_answer), 0) as answered,
-        coalesce(sum(items) filter (where is_pending), 0) as pending,
-        coalesce(sum(items) filter (where is_timed), 0) as timed,
+        sum(timed) + sum(untimed) as answered,
+        sum(pending) as pending,
+        sum(timed) as timed,
         sum(within_sla) as within_sla,
-        coalesce(sum(items) filter (where is_timed and t <= 120), 0) as answered_0_2h,
-        coalesce(sum(items) filter (where is_timed and t > 120 and t <= 480), 0)
-            as answered_2_8h,
-        coalesce(sum(items) filter (where is_timed and t > 480 and t <= 1440), 0)
-            as answered_8_24h,
-        coalesce(sum(items) filter (where is_timed and t > 1440), 0) as answered_over_24h,
-        coalesce(sum(items) filter (where not is_untimed_answer and not is_pending), 0)
-            as sla_base
+        coalesce(sum(timed) filter (where t <= 120), 0) as answered_0_2h,
+        coalesce(sum(timed) filter (where t > 120 and t <= 480), 0) as answered_2_8h,
+        coalesce(sum(timed) filter (where t > 480 and t <= 1440), 0) as answered_8_24h,
+        coalesce(sum(timed) filter (where t > 1440), 0) as answered_over_24h,
+        sum(items) - sum(untimed) - sum(pending) as sla_base
     from grid
     group by entity_key
 ),
 
--- the curve's steps: per entity and grid time, the items there and the events among them, and
--- the items still at risk (the entity's total minus those before, in one window pass)
+-- the curve's steps: per entity and grid time, the items there (untimed answers left out) and
+-- the events among them, and the items still at risk (the entity's total minus those before)
 curve_cells as (
-    select
-        entity_key,
-        t,
-        sum(items) as items,
-        coalesce(sum(items) filter (where is_timed), 0) as timed
+    select entity_key, t, items - untimed as items, timed
     from grid
-    where not is_untimed_answer
-    group by entity_key, t
+    where items > untimed
 ),
 
 steps as (
