@@ -206,40 +206,66 @@ def _page(
     return files, written, len(talk)
 
 
+def _split_by_page(snapshot: Path, work: Path) -> None:
+    """Posts and replies as one Parquet folder per page (work/<table>/page_id=<id>/), so a page
+    is read alone: holding a 20M-item snapshot's texts and their JSON at once outgrows memory.
+    DuckDB partitions within its memory limit (it spills beyond)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute("set memory_limit = '2GB'")
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"set temp_directory = '{work / 'spill'}'")
+        for table, columns in _COLUMNS.items():
+            rows = con.read_parquet(str(snapshot / f"{table}.parquet"), file_row_number=True)
+            rows.select(*columns, "file_row_number").write_parquet(
+                str(work / table), partition_by=["page_id"], write_partition_columns=True
+            )
+    finally:
+        con.close()
+
+
+def _read_page(work: Path, table: str, page_id: str) -> pa.Table:
+    folder = work / table / f"page_id={page_id}"
+    columns = _COLUMNS[table]
+    if not folder.exists():
+        schema = pq.read_schema(next((work / table).glob("*/*.parquet")))
+        return schema.empty_table().select(columns)
+    parts = [
+        pq.read_table(f, columns=[*columns, "file_row_number"]) for f in folder.glob("*.parquet")
+    ]
+    # the snapshot's own row order, which decides which items get a conversation node
+    table = pa.concat_tables(parts)
+    return table.sort_by("file_row_number").select(columns).combine_chunks()
+
+
+_COLUMNS = {
+    "posts": ["post_id", "page_id", "kind", "parent_id", "created_at", "author_key", "message"],
+    "replies": ["reply_id", "page_id", "item_id", "created_at", "message"],
+}
+
+
 def write_export(snapshot: Path, out: Path, posts_per_file: int = POSTS_PER_FILE) -> ExportInfo:
     """Write the pages, posts and replies of one snapshot folder as a Graph API export in `out`."""
+    import shutil
+    import tempfile
+
     snapshot, out = Path(snapshot), Path(out)
     pages = pq.read_table(snapshot / "pages.parquet").to_pylist()
-    posts = pq.read_table(
-        snapshot / "posts.parquet",
-        columns=["post_id", "page_id", "kind", "parent_id", "created_at", "author_key", "message"],
-    )
-    replies = pq.read_table(
-        snapshot / "replies.parquet",
-        columns=["reply_id", "page_id", "item_id", "created_at", "message"],
-    )
-    page_ids = pa.array([p["page_id"] for p in pages], pa.string())
-
-    def by_page(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
-        code = pc.index_in(table["page_id"], value_set=page_ids)
-        code = pc.fill_null(code, -1).to_numpy().astype(np.int64)
-        order = np.argsort(code, kind="stable")
-        table = table.take(pa.array(order))
-        bounds = np.searchsorted(code[order], np.arange(len(pages) + 1))
-        return table, bounds
-
-    posts, p_bounds = by_page(posts)
-    replies, r_bounds = by_page(replies)
     out.mkdir(parents=True, exist_ok=True)
-    files = size = talk = 0
-    for i, page in enumerate(pages):
-        f, b, t = _page(
-            out / f"page_{page['page_id']}",
-            page,
-            posts.slice(p_bounds[i], p_bounds[i + 1] - p_bounds[i]),
-            replies.slice(r_bounds[i], r_bounds[i + 1] - r_bounds[i]),
-            posts_per_file,
-        )
-        files, size, talk = files + f, size + b, talk + t
-    inbound = int(pc.sum(pc.invert(pc.equal(posts["kind"], "page_post"))).as_py() or 0)
-    return ExportInfo(out, len(pages), files, size, inbound, replies.num_rows, talk)
+    files = size = talk = inbound = replies = 0
+    work = Path(tempfile.mkdtemp(prefix=".split-", dir=out.parent))
+    try:
+        _split_by_page(snapshot, work)
+        for page in pages:
+            pid = page["page_id"]
+            posts = _read_page(work, "posts", pid)
+            page_replies = _read_page(work, "replies", pid)
+            f, b, t = _page(out / f"page_{pid}", page, posts, page_replies, posts_per_file)
+            files, size, talk = files + f, size + b, talk + t
+            inbound += int(pc.sum(pc.invert(pc.equal(posts["kind"], "page_post"))).as_py() or 0)
+            replies += page_replies.num_rows
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return ExportInfo(out, len(pages), files, size, inbound, replies, talk)

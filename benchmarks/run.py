@@ -206,7 +206,7 @@ def run_size(items: int, opts, work: Path, with_dashboard: bool, log) -> dict:
     base = work / name
     base.mkdir(parents=True, exist_ok=True)
     heavy = opts.repeat if items <= HEAVY_REPEAT_MAX_ITEMS else 1
-    out: dict = {"label": name, "items": items, "heavy_repeats": heavy}
+    out: dict = {"label": name, "items": items, "heavy_repeats": heavy, "git": _git()}
 
     data_dir = base / "data"
     log(f"[{name}] demo generation ({heavy}×)")
