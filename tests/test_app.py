@@ -466,7 +466,7 @@ def test_one_period_option_per_month(app_env):
 def test_the_ranking_rule_is_where_the_rank_is(app_env):
     at = start()
     board = leaderboard(at)
-    assert re.search(r"för få för att rankas \(\d+ av minst \d+\)", board["flags"].iloc[-1])
+    assert re.search(r"för få \(\d+ av minst \d+\)", board["flags"].iloc[-1])
     assert re.search(r"minst \d+ bedömda inlägg", at.caption[1].value)
 
 
@@ -661,3 +661,36 @@ def test_a_damaged_table_is_a_clear_message_on_every_page(
     assert not at.exception, [e.value for e in at.exception]
     if table == "item_facts" or page == "views/profile.py":  # only the profile reads posts
         assert any("python -m analysis snapshots" in e.value for e in at.error)
+
+
+# Widths Chromium draws these in (Source Sans, 14 px; canvas measureText), grid padding aside.
+MEASURED_PX = {
+    "MSB – Myndigheten för samhällsskydd och beredskap": 313,
+    "Statens veterinärmedicinska anstalt": 209,
+    "Försäkringskassan på andra språk": 198,
+    "Median (min)": 78,
+    "Inom mål (%)": 79,
+    "för få (6 av 10) · stängd vägg": 161,
+    "12 345 678": 62,
+}
+
+
+@pytest.mark.parametrize(("text", "px"), MEASURED_PX.items())
+def test_column_widths_never_undercount_the_drawn_text(text, px):
+    assert px + 16 <= tables.text_px(text) <= px + 16 + 0.08 * px + 8
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_leaderboard_defaults_fit_a_laptop_even_with_long_names(app_env, lang):
+    from analysis.read.metrics import Filters, rank
+
+    ranking = rank(Dataset(app_env), Filters())
+    long = "MSB – Myndigheten för samhällsskydd och beredskap"
+    ranking.loc[ranking.index[0], "page_name"] = long
+    _, config, defaults = tables.leaderboard(ranking, "page", lang)
+    assert defaults[:3] == ["rank", "name", "reply_rate"]
+    assert sum(config[c]["width"] for c in defaults) <= tables.LAPTOP_TABLE_PX
+    assert config["name"]["width"] >= tables.text_px(long)
+    assert not config["name"]["pinned"], "a wide name column is not pinned (a phone)"
+    _, config, _ = tables.leaderboard(ranking.iloc[1:], "page", lang)
+    assert config["name"]["pinned"]

@@ -176,6 +176,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "för få för att rankas ({n} av minst {min})",
         "too few to rank ({n} of at least {min})",
     ),
+    "flag_too_few_short": ("för få ({n} av minst {min})", "too few ({n} of {min})"),
+    "col_flags_help": (
+        "För få: färre bedömda inlägg än vad som krävs för en rang. Stängd vägg: sidan tar inte "
+        "emot besökarinlägg.",
+        "Too few: fewer rated items than a rank needs. Closed wall: the page takes no visitor "
+        "posts.",
+    ),
+    "col_interval_short": ("Intervall", "Interval"),
     "col_rank_help": (
         "Efter svarsfrekvens (högst först), vid lika efter median svarstid; bara med minst "
         "{min} bedömda inlägg. Se intervallet: rader vars intervall överlappar kan i själva "

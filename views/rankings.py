@@ -31,22 +31,23 @@ st.caption(
 if ranking.empty:
     st.info(t("no_rows", lang))
 else:
-    frame, config = tables.leaderboard(ranking, level, lang, moves)
-    # on a phone, a visitor picks the columns to see beside the (pinned) rank and name
+    frame, config, defaults = tables.leaderboard(ranking, level, lang, moves)
+    # the columns that fit a laptop whole are shown; a visitor adds or drops the others (on a
+    # phone: picks the few to see beside the rank and name)
     columns = list(frame.data.columns)  # a Styler
-    optional = [c for c in columns if c not in ("rank", "move", "name")]
+    optional = [c for c in columns if c not in ("rank", "name")]
     with st.popover(t("choose_columns", lang), icon=":material/view_column:"):
         shown = st.multiselect(
             t("choose_columns", lang),
             optional,
-            default=optional,
+            default=[c for c in optional if c in defaults],
             format_func=lambda c: config[c]["label"],
             key="w_columns",
             label_visibility="collapsed",
         )
     st.dataframe(
         frame,
-        column_order=[c for c in columns if c in ("rank", "move", "name") or c in shown],
+        column_order=[c for c in columns if c in ("rank", "name") or c in shown],
         column_config=config,
         hide_index=True,
         key="leaderboard",
