@@ -151,8 +151,12 @@ def test_scatter_and_downloads_are_there(app_env):
     at = start()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["CSV", "Excel"]
+    assert not at.get("plotly_chart"), "a chart is drawn on request, after the table"
+    at.session_state["rank_chart"] = "scatter"  # what a click on the chart's button does
+    at.run()
+    no_errors(at)
     assert [c.key for c in at.get("plotly_chart")] == ["scatter"]  # one chart at a time
-    at.session_state["rank_tab"] = "Svarstider i intervall"  # what a click on the tab does
+    at.session_state["rank_chart"] = "buckets"
     at.run()
     no_errors(at)
     assert [c.key for c in at.get("plotly_chart")] == ["buckets"]
@@ -357,6 +361,8 @@ def test_leaderboard_shows_each_rows_goal_and_a_common_goal(app_env):
     assert (board.set_index("name")["within"] >= own).all()
     assert (board.set_index("name")["within"] > own).any()
     assert at.query_params["goal"] == "8"
+    at.session_state["rank_chart"] = "scatter"
+    at.run()
     scatter = chart(at, "scatter")
     assert [s["x0"] for s in scatter["layout"]["shapes"] if s["type"] == "line"] == [480.0]
     assert "Gemensamt mål: 8 h" in at.caption[0].value
