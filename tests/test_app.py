@@ -700,3 +700,16 @@ def test_leaderboard_defaults_fit_a_laptop_even_with_long_names(app_env, lang):
     assert not config["name"]["pinned"], "a wide name column is not pinned (a phone)"
     _, config, _ = tables.leaderboard(ranking.iloc[1:], "page", lang)
     assert config["name"]["pinned"]
+
+
+def test_leaderboard_shows_what_fits_a_laptop_and_names_a_shared_goal(app_env):
+    at = start()
+    grid = at.dataframe[0].proto
+    cols, order = json.loads(grid.columns), list(grid.column_order)
+    assert order[:3] == ["rank", "name", "reply_rate"] and "within" in order
+    assert sum(cols[c]["width"] for c in order) <= tables.LAPTOP_TABLE_PX
+    assert cols["within"]["label"] == "Inom 2 h (%)" and "goal" not in order  # one goal for all
+    at.selectbox(key="w_goal").set_value("8").run()
+    assert json.loads(at.dataframe[0].proto.columns)["within"]["label"] == "Inom 8 h (%)"
+    at.multiselect(key="w_columns").set_value(["p90", "goal"]).run()  # the column chooser
+    assert list(at.dataframe[0].proto.column_order) == ["rank", "name", "p90", "goal"]

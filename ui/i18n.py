@@ -153,6 +153,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_median_min": ("Median (min)", "Median (min)"),
     "col_p90_min": ("P90 (min)", "P90 (min)"),
     "col_within_pct": ("Inom mål (%)", "In goal (%)"),
+    "col_within_goal_pct": ("Inom {goal} (%)", "Within {goal} (%)"),
     "col_p90_help": (
         "90:e percentilen: 90 % av de besvarade inläggen fick svar snabbare än så.",
         "90th percentile: 90 % of answered items were answered faster than this.",

@@ -158,6 +158,8 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
     styled = df.style.format(
         {c: f for c, f in shown.items() if c in df and c != "pages"}, na_rep=format.DASH
     )
+    goals = df["goal"].dropna().unique() if "goal_minutes" in ranking else []
+    one_goal = float(goals[0]) if len(goals) == 1 else None  # hours
     labels = {
         "rank": t("col_rank", lang),
         "move": t("col_move", lang),
@@ -167,7 +169,10 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
         "interval": t("col_interval_short", lang),
         "median": t("col_median_min", lang),
         "p90": t("col_p90_min", lang),
-        "within": t("col_within_pct", lang),
+        # one goal for every row is named in the header (and its column stays hidden below)
+        "within": t("col_within_goal_pct", lang, goal=format.duration(one_goal * 60, lang))
+        if one_goal is not None
+        else t("col_within_pct", lang),
         "goal": t("col_goal_row", lang),
         "inbound": t("col_inbound", lang),
         "pending": t("col_pending", lang),
@@ -230,7 +235,7 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
     }
     # One goal for every row (a common goal, or pages that share one) is said in the caption
     # and the goal control; the column earns its room only when rows differ.
-    goals_differ = df["goal"].nunique(dropna=True) > 1
+    goals_differ = len(goals) > 1
     wanted = ["reply_rate", "median", "within", "flags", "interval", "move", "inbound"]
     wanted += ["pages", *(["goal"] if goals_differ else []), "p90", "pending"]
     if not df["flags"].str.len().any():
