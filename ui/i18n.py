@@ -67,6 +67,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rank_short": ("{rank} av {total}", "{rank} of {total}"),
     "tab_distribution": ("Svarstider", "Response times"),
     "tab_activity": ("Aktivitet per vecka", "Activity per week"),
+    "chart_choice": ("Visa diagram", "Show a chart"),
     "tab_scatter": ("Svarsfrekvens mot svarstid", "Reply rate against response time"),
     "tab_buckets": ("Svarstider i intervall", "Response times in bands"),
     "choose_columns": ("Kolumner", "Columns"),
@@ -152,6 +153,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_median_min": ("Median (min)", "Median (min)"),
     "col_p90_min": ("P90 (min)", "P90 (min)"),
     "col_within_pct": ("Inom mål (%)", "In goal (%)"),
+    "col_within_goal_pct": ("Inom {goal} (%)", "Within {goal} (%)"),
     "col_p90_help": (
         "90:e percentilen: 90 % av de besvarade inläggen fick svar snabbare än så.",
         "90th percentile: 90 % of answered items were answered faster than this.",
@@ -176,6 +178,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "för få för att rankas ({n} av minst {min})",
         "too few to rank ({n} of at least {min})",
     ),
+    "flag_too_few_short": ("för få ({n} av minst {min})", "too few ({n} of {min})"),
+    "col_flags_help": (
+        "För få: färre bedömda inlägg än vad som krävs för en rang. Stängd vägg: sidan tar inte "
+        "emot besökarinlägg.",
+        "Too few: fewer rated items than a rank needs. Closed wall: the page takes no visitor "
+        "posts.",
+    ),
+    "col_interval_short": ("Intervall", "Interval"),
     "col_rank_help": (
         "Efter svarsfrekvens (högst först), vid lika efter median svarstid; bara med minst "
         "{min} bedömda inlägg. Se intervallet: rader vars intervall överlappar kan i själva "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -23,15 +24,68 @@ from ui.i18n import t
 MIN = DEFAULT_MIN_ITEMS
 PCT_FORMAT = {"sv": "%d %%", "en": "%d%%"}  # the progress bar's label (whole percents)
 
+# The data grid draws on a canvas in Source Sans at 14 px and cuts what does not fit its
+# column, so the leaderboard sizes each column to its header and its widest value. Advance
+# widths of Source Sans at 14 px (measured in Chromium), rounded up per group; any other
+# character counts as wide.
+_GLYPHS = {
+    2.8: " \u00a0\u202f",
+    3.7: "ijlI.,:;'·",
+    4.9: "ftr()-/!",
+    6.0: "sz?",
+    7.1: "aceégkvxyJLYF0123456789=–åä",
+    7.8: "bdhnopquüöAESTVXZÅÄ",
+    8.7: "BCDGKPR&↑↓",
+    9.3: "HNOQUÖ",
+    11.7: "mwMW%",
+}
+_PX = {ch: px for px, chars in _GLYPHS.items() for ch in chars}
+CELL_PADDING = 2 * 8 + 4  # the grid's padding on either side, and a margin for rounding
+# What a 1280 px laptop leaves the table: the window less the sidebar (300 px), the main
+# area's padding (ui/theme.py: 2 × 32 px), the grid's border and a vertical scrollbar.
+LAPTOP_TABLE_PX = 1280 - 300 - 2 * 32 - 2 - 16
+# A name column wider than this is not pinned: on a phone (390 px) pinned columns cannot
+# scroll away, and a wide one would leave no room for any other.
+PIN_NAME_PX = 220
 
-def flags(row, lang: str) -> str:
+
+def text_px(text) -> int:
+    """The width a column needs to show `text` whole in the data grid."""
+    return math.ceil(sum(_PX.get(ch, 12.0) for ch in str(text))) + CELL_PADDING
+
+
+def column_px(label: str, shown, least: int = 0) -> int:
+    """A column's width: its header and every value shown in it whole."""
+    return max([least, text_px(label), *(text_px(v) for v in shown)])
+
+
+def fitting(widths: dict[str, int], always: list[str], wanted: list[str], room: int) -> list[str]:
+    """The columns to show by default: `always`, then each of `wanted` (most wanted first)
+    that still fits beside them in `room` pixels. The others stay a click away."""
+    used = sum(widths[c] for c in always)
+    out = list(always)
+    for c in wanted:
+        if c in widths and used + widths[c] <= room:
+            out.append(c)
+            used += widths[c]
+    return out
+
+
+def flags(row, lang: str, short: bool = False) -> str:
+    """A row's notes: too few to rank, closed wall, no items. `short`: the leaderboard's
+    compact wording (the column's help says the rest)."""
     notes = []
     if row["inbound"] == 0:
         notes.append(t("flag_no_items", lang))
     elif not row["is_ranked"]:
         rated = row.get("rated")
         notes.append(
-            t("flag_too_few_n", lang, n=format.number(rated, lang), min=format.number(MIN, lang))
+            t(
+                "flag_too_few_short" if short else "flag_too_few_n",
+                lang,
+                n=format.number(rated, lang),
+                min=format.number(MIN, lang),
+            )
             if rated is not None and not pd.isna(rated)
             else t("flag_too_few", lang)
         )
@@ -51,9 +105,10 @@ def move_text(movement, is_new: bool, lang: str) -> str:
 
 
 def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None = None):
-    """The leaderboard as a Styler (Swedish/English display, numeric values for sorting) and
-    its st.dataframe column_config. `moves` (from ui.data.movement): a movement column beside
-    the rank, against the period it names."""
+    """The leaderboard as a Styler (Swedish/English display, numeric values for sorting), its
+    st.dataframe column_config, and the columns shown by default: those that fit a 1280 px
+    laptop whole, most wanted first (the rest stay in the column chooser). `moves` (from
+    ui.data.movement): a movement column beside the rank, against the period it names."""
     # Values rounded to what is shown, one unit per column (in its header): the accessible
     # table a screen reader reads holds the raw values, and they must be the ones on screen.
     df = pd.DataFrame(
@@ -73,7 +128,7 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
             "goal": (ranking["goal_minutes"] / 60).round(1) if "goal_minutes" in ranking else pd.NA,
             "inbound": ranking["inbound"],
             "pending": ranking["pending"],
-            "flags": [flags(r, lang) for _, r in ranking.iterrows()],
+            "flags": [flags(r, lang, short=True) for _, r in ranking.iterrows()],
         }
     )
     if level == "agency":
@@ -90,65 +145,103 @@ def leaderboard(ranking: pd.DataFrame, level: str, lang: str, moves: dict | None
                 for p in ranking["page_id"]
             ],
         )
+    shown = {  # each column's text as the grid draws it
+        "rank": lambda v: format.number(v, lang),
+        "median": lambda v: format.number(v, lang),
+        "p90": lambda v: format.number(v, lang),
+        "within": lambda v: format.number(v, lang),
+        "goal": lambda v: format.number(v, lang, 1, optional=True),
+        "inbound": lambda v: format.number(v, lang),
+        "pending": lambda v: format.number(v, lang),
+        "pages": lambda v: format.number(v, lang),
+    }
     styled = df.style.format(
-        {
-            "rank": lambda v: format.number(v, lang),
-            "median": lambda v: format.number(v, lang),
-            "p90": lambda v: format.number(v, lang),
-            "within": lambda v: format.number(v, lang),
-            "goal": lambda v: format.number(v, lang, 1, optional=True),
-            "inbound": lambda v: format.number(v, lang),
-            "pending": lambda v: format.number(v, lang),
-        },
-        na_rep=format.DASH,
+        {c: f for c, f in shown.items() if c in df and c != "pages"}, na_rep=format.DASH
     )
+    goals = df["goal"].dropna().unique() if "goal_minutes" in ranking else []
+    one_goal = float(goals[0]) if len(goals) == 1 else None  # hours
+    labels = {
+        "rank": t("col_rank", lang),
+        "move": t("col_move", lang),
+        "name": t(f"col_name_{level}", lang),
+        "pages": t("col_pages", lang),
+        "reply_rate": t("col_reply_rate", lang),
+        "interval": t("col_interval_short", lang),
+        "median": t("col_median_min", lang),
+        "p90": t("col_p90_min", lang),
+        # one goal for every row is named in the header (and its column stays hidden below)
+        "within": t("col_within_goal_pct", lang, goal=format.duration(one_goal * 60, lang))
+        if one_goal is not None
+        else t("col_within_pct", lang),
+        "goal": t("col_goal_row", lang),
+        "inbound": t("col_inbound", lang),
+        "pending": t("col_pending", lang),
+        "flags": t("col_flags", lang),
+    }
+
+    def texts(c: str) -> list[str]:
+        if c in shown:
+            return [format.DASH if pd.isna(v) else shown[c](v) for v in df[c]]
+        return [str(v) for v in df[c]]
+
+    least = {"rank": text_px("99"), "reply_rate": 100}  # the bar needs room beside its label
+    px = {c: column_px(labels[c], texts(c), least.get(c, 0)) for c in df.columns}
+    pin_name = px["name"] <= PIN_NAME_PX
     cc = st.column_config
     config = {
         "rank": cc.NumberColumn(
-            t("col_rank", lang),
+            labels["rank"],
             help=t("col_rank_help", lang, min=format.number(MIN, lang)),
-            width=48,
+            width=px["rank"],
             pinned=True,
         ),
         "move": cc.TextColumn(
-            t("col_move", lang),
+            labels["move"],
             help=t(
                 "col_move_help",
                 lang,
                 since=format.day(moves["since"], lang) if moves else "",
                 until=format.day(moves["until"], lang) if moves else "",
             ),
-            width=44,
+            width=px.get("move"),
         ),
-        "name": cc.TextColumn(t(f"col_name_{level}", lang), width=200, pinned=True),
-        "pages": cc.NumberColumn(t("col_pages", lang), width=55),
+        "name": cc.TextColumn(labels["name"], width=px["name"], pinned=pin_name),
+        "pages": cc.NumberColumn(labels["pages"], width=px.get("pages")),
         "reply_rate": cc.ProgressColumn(
-            t("col_reply_rate", lang),
+            labels["reply_rate"],
             format=PCT_FORMAT.get(lang, PCT_FORMAT["sv"]),
             min_value=0,
             max_value=100,
-            width=105,
+            width=px["reply_rate"],
         ),
         "interval": cc.TextColumn(
-            t("col_interval", lang), help=t("col_interval_help", lang), width=80
+            labels["interval"], help=t("col_interval_help", lang), width=px["interval"]
         ),
-        "median": cc.NumberColumn(t("col_median_min", lang), width=82),
-        "p90": cc.NumberColumn(t("col_p90_min", lang), help=t("col_p90_help", lang), width=70),
+        "median": cc.NumberColumn(labels["median"], width=px["median"]),
+        "p90": cc.NumberColumn(labels["p90"], help=t("col_p90_help", lang), width=px["p90"]),
         "within": cc.NumberColumn(
-            t("col_within_pct", lang), help=t("col_within_help", lang), width=82
+            labels["within"], help=t("col_within_help", lang), width=px["within"]
         ),
         "goal": cc.NumberColumn(
-            t("col_goal_row", lang), help=t("col_goal_row_help", lang), width=56
+            labels["goal"], help=t("col_goal_row_help", lang), width=px["goal"]
         ),
-        "inbound": cc.NumberColumn(t("col_inbound", lang), width=66),
+        "inbound": cc.NumberColumn(labels["inbound"], width=px["inbound"]),
         "pending": cc.NumberColumn(
-            t("col_pending", lang),
+            labels["pending"],
             help=t("col_pending_help", lang, hours=format.number(DEFAULT_PENDING_HOURS, lang)),
-            width=56,
+            width=px["pending"],
         ),
-        "flags": cc.TextColumn(t("col_flags", lang), width=200),
+        "flags": cc.TextColumn(labels["flags"], help=t("col_flags_help", lang), width=px["flags"]),
     }
-    return styled, config
+    # One goal for every row (a common goal, or pages that share one) is said in the caption
+    # and the goal control; the column earns its room only when rows differ.
+    goals_differ = len(goals) > 1
+    wanted = ["reply_rate", "median", "within", "flags", "interval", "move", "inbound"]
+    wanted += ["pages", *(["goal"] if goals_differ else []), "p90", "pending"]
+    if not df["flags"].str.len().any():
+        wanted.remove("flags")
+    defaults = fitting(px, ["rank", "name"], wanted, LAPTOP_TABLE_PX)
+    return styled, {c: v for c, v in config.items() if c in df}, defaults
 
 
 def compare(

@@ -87,10 +87,17 @@ def setup() -> None:
 # Streamlit marks the current page's link with a grey background and shows a focused link
 # the same way: a keyboard user could not tell where the focus is. A focused link gets an
 # outline and an underline the current page never has.
+# Streamlit's wide layout pads the main area by 5rem on either side: on a 1280 px laptop beside
+# the sidebar that is 160 px the leaderboard needs (ui/tables.py: LAPTOP_TABLE_PX counts on 2rem).
 CSS = """<style>
 [data-testid="stSidebarNav"] a:focus-visible {
   outline: 3px solid #0072B2; outline-offset: -3px; text-decoration: underline;
   background-color: #FFFFFF;
+}
+@media (min-width: 640px) {
+  [data-testid="stMainBlockContainer"] {
+    padding-left: 2rem !important; padding-right: 2rem !important;
+  }
 }
 </style>"""
 

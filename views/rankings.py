@@ -31,22 +31,23 @@ st.caption(
 if ranking.empty:
     st.info(t("no_rows", lang))
 else:
-    frame, config = tables.leaderboard(ranking, level, lang, moves)
-    # on a phone, a visitor picks the columns to see beside the (pinned) rank and name
+    frame, config, defaults = tables.leaderboard(ranking, level, lang, moves)
+    # the columns that fit a laptop whole are shown; a visitor adds or drops the others (on a
+    # phone: picks the few to see beside the rank and name)
     columns = list(frame.data.columns)  # a Styler
-    optional = [c for c in columns if c not in ("rank", "move", "name")]
+    optional = [c for c in columns if c not in ("rank", "name")]
     with st.popover(t("choose_columns", lang), icon=":material/view_column:"):
         shown = st.multiselect(
             t("choose_columns", lang),
             optional,
-            default=optional,
+            default=[c for c in optional if c in defaults],
             format_func=lambda c: config[c]["label"],
             key="w_columns",
             label_visibility="collapsed",
         )
     st.dataframe(
         frame,
-        column_order=[c for c in columns if c in ("rank", "move", "name") or c in shown],
+        column_order=[c for c in columns if c in ("rank", "name") or c in shown],
         column_config=config,
         hide_index=True,
         key="leaderboard",
@@ -54,35 +55,33 @@ else:
         height=min(38 + 35 * len(ranking), 640),
     )
 
-    # one chart at a time, in tabs that rerun when switched (a visit draws one Plotly chart)
-    for tab, which in zip(
-        st.tabs(
-            [t("tab_scatter", lang), t("tab_buckets", lang)], key="rank_tab", on_change="rerun"
-        ),
-        ("scatter", "buckets"),
-        strict=True,
-    ):
-        if not tab.open:
-            continue
-        with tab:
-            if which == "scatter" and ranking["median_response_min"].notna().any():
-                ranked = ranking[ranking["is_ranked"]]["page_id"].head(3).tolist()
-                mine = state.stored("id")  # the entity chosen on the profile page, if any
-                marked = list(dict.fromkeys([*ranked, *([mine] if mine else [])]))
-                names = dict(zip(ranking["page_id"], ranking["page_name"], strict=True))
-                fig = charts.scatter(
-                    ranking, lang, view.goal_minutes, {e: names[e] for e in marked if e in names}
-                )
-                charts.show(fig, key="scatter")
-            elif which == "scatter":
-                st.info(t("scatter_empty", lang))
-            else:
-                rated = ranking[ranking["rated"] > 0]  # in the leaderboard's order
-                if not rated.empty:
-                    chosen = dict(zip(rated["page_id"], rated["page_name"], strict=True))
-                    charts.show(charts.buckets(rated, chosen, lang), key="buckets")
-                    pending = format.number(int(ranking["pending"].sum()), lang)
-                    st.caption(t("buckets_note", lang, pending=pending))
+    # The charts are drawn on request: Plotly's 4.7 MB bundle, loaded and run in the browser
+    # before the table is drawn, was most of this page's time to content (200k demo, same
+    # run: 8.8 s with the scatter against 3.2 s without, a bare page 2.5 s).
+    which = st.segmented_control(
+        t("chart_choice", lang),
+        ["scatter", "buckets"],
+        format_func=lambda c: t(f"tab_{c}", lang),
+        key="rank_chart",
+    )
+    if which == "scatter" and ranking["median_response_min"].notna().any():
+        ranked = ranking[ranking["is_ranked"]]["page_id"].head(3).tolist()
+        mine = state.stored("id")  # the entity chosen on the profile page, if any
+        marked = list(dict.fromkeys([*ranked, *([mine] if mine else [])]))
+        names = dict(zip(ranking["page_id"], ranking["page_name"], strict=True))
+        fig = charts.scatter(
+            ranking, lang, view.goal_minutes, {e: names[e] for e in marked if e in names}
+        )
+        charts.show(fig, key="scatter")
+    elif which == "scatter":
+        st.info(t("scatter_empty", lang))
+    elif which == "buckets":
+        rated = ranking[ranking["rated"] > 0]  # in the leaderboard's order
+        if not rated.empty:
+            chosen = dict(zip(rated["page_id"], rated["page_name"], strict=True))
+            charts.show(charts.buckets(rated, chosen, lang), key="buckets")
+            pending = format.number(int(ranking["pending"].sum()), lang)
+            st.caption(t("buckets_note", lang, pending=pending))
 
     settings = [
         (t(k, lang), v)

@@ -55,7 +55,7 @@ def test_the_accessible_leaderboard_reads_what_is_seen(server, page):
     headers = page.eval_on_selector_all(
         '[data-testid="stDataFrame"] table th', "cells => cells.map(c => c.textContent)"
     )
-    assert "Median (min)" in headers and "Inom mål (%)" in headers, "the unit is in the header"
+    assert "Median (min)" in headers and "Inom 2 h (%)" in headers, "the unit is in the header"
 
 
 def test_a_focused_nav_link_differs_from_the_current_page(server, page):

@@ -15,9 +15,12 @@ def test_rankings_show_buckets_and_movement(server, page, screenshots):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(server + "/?period=2017-01")
+    settle(page, '[data-testid="stDataFrame"]')
+    assert page.locator(".js-plotly-plot").count() == 0  # charts on request
+    page.get_by_role("radio", name="Svarsfrekvens mot svarstid").click()
     settle(page, ".js-plotly-plot")
     assert page.locator(".js-plotly-plot").count() == 1  # one chart at a time: the scatter
-    page.get_by_role("tab", name="Svarstider i intervall").click()  # the buckets' tab
+    page.get_by_role("radio", name="Svarstider i intervall").click()
     page.wait_for_timeout(300)
     settle(page, ".js-plotly-plot")
     page.get_by_text("Andel av bedömda inlägg").first.wait_for()
