@@ -152,14 +152,21 @@ def test_scatter_and_downloads_are_there(app_env):
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["CSV", "Excel"]
     assert not at.get("plotly_chart"), "a chart is drawn on request, after the table"
-    at.session_state["rank_chart"] = "scatter"  # what a click on the chart's button does
-    at.run()
+    at.button_group(key="w_chart").set_value("scatter").run()  # a click on the chart's button
     no_errors(at)
     assert [c.key for c in at.get("plotly_chart")] == ["scatter"]  # one chart at a time
-    at.session_state["rank_chart"] = "buckets"
-    at.run()
+    assert at.query_params["chart"] == "scatter"
+    at.button_group(key="w_chart").set_value("buckets").run()
     no_errors(at)
     assert [c.key for c in at.get("plotly_chart")] == ["buckets"]
+
+
+def test_a_shared_link_opens_its_chart(app_env):
+    at = start({"chart": "buckets"})
+    no_errors(at)
+    assert [c.key for c in at.get("plotly_chart")] == ["buckets"]
+    bad = start({"chart": "pie"})  # an unknown chart is reset with the one notice
+    assert not bad.get("plotly_chart") and len(bad.warning) == 1
 
 
 # -- the address ----------------------------------------------------------------------------------
@@ -361,8 +368,7 @@ def test_leaderboard_shows_each_rows_goal_and_a_common_goal(app_env):
     assert (board.set_index("name")["within"] >= own).all()
     assert (board.set_index("name")["within"] > own).any()
     assert at.query_params["goal"] == "8"
-    at.session_state["rank_chart"] = "scatter"
-    at.run()
+    at.button_group(key="w_chart").set_value("scatter").run()
     scatter = chart(at, "scatter")
     assert [s["x0"] for s in scatter["layout"]["shapes"] if s["type"] == "line"] == [480.0]
     assert "Gemensamt mål: 8 h" in at.caption[0].value

@@ -68,6 +68,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tab_distribution": ("Svarstider", "Response times"),
     "tab_activity": ("Aktivitet per vecka", "Activity per week"),
     "chart_choice": ("Visa diagram", "Show a chart"),
+    "tab_none": ("Inget", "None"),
     "tab_scatter": ("Svarsfrekvens mot svarstid", "Reply rate against response time"),
     "tab_buckets": ("Svarstider i intervall", "Response times in bands"),
     "choose_columns": ("Kolumner", "Columns"),

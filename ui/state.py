@@ -44,7 +44,7 @@ Params = dict[str, tuple[str, ...]]
 PARAM_LABELS = {
     "lang": "language", "period": "period", "since": "since", "until": "until", "scope": "scope",
     "clock": "clock", "level": "level", "sector": "sector", "id": "param_id", "ids": "param_ids",
-    "snapshot": "sheet_snapshot", "goal": "goal",
+    "snapshot": "sheet_snapshot", "goal": "goal", "chart": "chart_choice",
 }  # fmt: skip
 
 

@@ -58,11 +58,14 @@ else:
     # The charts are drawn on request: Plotly's 4.7 MB bundle, loaded and run in the browser
     # before the table is drawn, was most of this page's time to content (200k demo, same
     # run: 8.8 s with the scatter against 3.2 s without, a bare page 2.5 s).
-    which = st.segmented_control(
+    # kept in the address like every filter, so a shared link opens the chart it was sent with
+    which = state.choice(
+        "chart",
+        ["none", "scatter", "buckets"],
+        "none",
+        st.segmented_control,
         t("chart_choice", lang),
-        ["scatter", "buckets"],
         format_func=lambda c: t(f"tab_{c}", lang),
-        key="rank_chart",
     )
     if which == "scatter" and ranking["median_response_min"].notna().any():
         ranked = ranking[ranking["is_ranked"]]["page_id"].head(3).tolist()

@@ -20,6 +20,7 @@ def test_rankings_show_buckets_and_movement(server, page, screenshots):
     page.get_by_role("radio", name="Svarsfrekvens mot svarstid").click()
     settle(page, ".js-plotly-plot")
     assert page.locator(".js-plotly-plot").count() == 1  # one chart at a time: the scatter
+    page.wait_for_function("location.search.includes('chart=scatter')")  # a shareable view
     page.get_by_role("radio", name="Svarstider i intervall").click()
     page.wait_for_timeout(300)
     settle(page, ".js-plotly-plot")
