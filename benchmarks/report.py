@@ -409,6 +409,15 @@ def _header(results: dict, sizes: list[dict]) -> list[str]:
         + "; the Graph API export is written from the demo snapshot by "
         "benchmarks/graph_export.py.",
     ]
+    included = [s for s in sizes if s.get("included_from")]
+    if included:
+        lines.append(
+            "- **Sizes from an earlier run** (`--include`): "
+            + ", ".join(f"{s['label']} at git {s.get('git', 'unknown')}" for s in included)
+            + "; the others at git "
+            + m["git"]
+            + " (each run's machine load differs: compare ratios within a size)."
+        )
     if o.get("quick"):
         lines += ["", "**Smoke run** (`--quick`): sizes too small for the goals to mean anything."]
     return lines

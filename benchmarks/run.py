@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the largest size the pandas and Polars baselines run at (the DuckDB floor runs at "
         f"every size; default {BASELINES_UP_TO})",
     )
+    p.add_argument(
+        "--include",
+        type=Path,
+        action="append",
+        default=[],
+        help="the results.json of an earlier run whose sizes join this report (a size this run "
+        "measures replaces it; each size's commit is shown); repeatable",
+    )
     p.add_argument("--keep", action="store_true", help="keep the generated data in --work")
     return p
 
@@ -350,6 +358,19 @@ def machine() -> dict:
     }
 
 
+def include_sizes(results: dict, earlier: list[Path]) -> None:
+    """Add the sizes of earlier runs' results.json that this run did not measure, marked with
+    the file they came from; the sizes end up in order."""
+    measured = {s["label"] for s in results["sizes"]}
+    for path in earlier:
+        for size in json.loads(Path(path).read_text(encoding="utf-8"))["sizes"]:
+            if size["label"] not in measured:
+                results["sizes"].append({**size, "included_from": str(path)})
+                measured.add(size["label"])
+    results["sizes"].sort(key=lambda s: s["items"])
+    results["options"]["sizes"] = [s["label"] for s in results["sizes"]]
+
+
 def main(argv: list[str] | None = None) -> int:
     opts = build_parser().parse_args(argv)
     sizes_text = opts.sizes or (QUICK_SIZES if opts.quick else DEFAULT_SIZES)
@@ -388,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         except StepFailed as exc:
             log(f"[{label(items)}] FAILED: {exc}")
             results["failures"].append({"size": label(items), "error": str(exc)})
+    include_sizes(results, opts.include)
     results["machine"]["load_end"] = os.getloadavg()
     results["machine"]["total_seconds"] = time.perf_counter() - started
     (work / "results.json").write_text(json.dumps(results, indent=1, default=str), "utf-8")

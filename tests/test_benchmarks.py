@@ -227,3 +227,24 @@ def test_sizes(text, items, name):
 )
 def test_pick_quarter(first, last, quarter):
     assert pick_quarter(first, last) == quarter
+
+
+@pytest.mark.slow
+def test_include_adds_an_earlier_runs_sizes(quick_run, tmp_path: Path):
+    """A 20M size from an earlier run joins the report, shown with its commit; a size this run
+    measured is not replaced by the earlier one."""
+    from benchmarks.run import include_sizes
+
+    _proc, tmp = quick_run
+    results = json.loads((tmp / "work" / "results.json").read_text(encoding="utf-8"))
+    (size,) = results["sizes"]
+    earlier = {"sizes": [{**size, "items": 20_000_000, "label": "20M", "git": "abc1234"},
+                         {**size, "git": "old"}]}  # fmt: skip
+    path = tmp_path / "earlier.json"
+    path.write_text(json.dumps(earlier), encoding="utf-8")
+    include_sizes(results, [path])
+    assert [s["label"] for s in results["sizes"]] == [size["label"], "20M"]
+    assert results["sizes"][0].get("git") == size.get("git")  # this run's own size stays
+    assert results["options"]["sizes"] == [size["label"], "20M"]
+    text = report.markdown(results)
+    assert "20M at git abc1234" in text
