@@ -150,6 +150,64 @@ def test_the_fast_path_writes_the_snapshot_page_parser_writes(tmp_path, monkeypa
     assert tables[True]["posts.parquet"].num_rows > 200
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_rows_prepared_while_parsing_make_the_snapshot_the_writer_makes(
+    tmp_path, monkeypatch, parallel
+):
+    """With the data folder's key, each file's rows are masked and pseudonymised in the process
+    that parsed it: the same snapshot as when the writer prepares them."""
+    from analysis import ingest
+
+    root = _edge_export(tmp_path / "export")
+    feed = root / "page_400" / "feed_001.json"  # personal data to mask, in a fast-path file
+    doc = json.loads(feed.read_text("utf-8"))
+    doc["data"][0]["message"] = "Mitt nummer är 811218-9876, ring 070-123 45 67 eller a@b.se"
+    feed.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    if parallel:
+        monkeypatch.setattr(graph_api, "PARALLEL_MIN_BYTES", 0)
+    now = datetime(2017, 2, 1, tzinfo=UTC)
+    calls: list = []
+    plain = ingest.write_snapshot_batches
+    monkeypatch.setattr(
+        ingest, "write_snapshot_batches", lambda *a, **k: (calls.append(k), plain(*a, **k))[1]
+    )
+    tables = {}
+    for early in (False, True):
+        data = tmp_path / f"data-{early}"
+        data.mkdir()
+        (data / ".salt").write_text("ab" * 32 + "\n", encoding="ascii")
+        monkeypatch.setattr(ingest, "PREPARE_WHILE_PARSING", early)
+        calls.clear()
+        info = ingest_graph_api(data, [root], as_of=now, now=now, allow_future_items=True).snapshot
+        assert calls[0]["prepared"] is early
+        tables[early] = {p.name: pq.read_table(p) for p in sorted(info.path.glob("*.parquet"))}
+        tables[early]["manifest"] = {k: v for k, v in info.manifest.items() if k != "snapshot_id"}
+    for name, table in tables[False].items():
+        other = tables[True][name]
+        assert table == other if name == "manifest" else table.equals(other), name
+    messages = tables[True]["posts.parquet"]["message"].to_pylist()
+    assert any("[personnummer]" in (m or "") for m in messages)
+    assert not any("811218" in (m or "") or "a@b.se" in (m or "") for m in messages)
+
+
+def test_a_new_data_folder_is_prepared_in_the_writer(tmp_path, monkeypatch):
+    """No key yet: none is made before the export is known to be good (a failed ingest leaves
+    the folder as it was), so the writer prepares the rows."""
+    from analysis import ingest
+
+    root = _edge_export(tmp_path / "export")
+    data = tmp_path / "data"
+    data.mkdir()
+    calls = []
+    plain = ingest.write_snapshot_batches
+    monkeypatch.setattr(
+        ingest, "write_snapshot_batches", lambda *a, **k: (calls.append(k), plain(*a, **k))[1]
+    )
+    now = datetime(2017, 2, 1, tzinfo=UTC)
+    ingest_graph_api(data, [root], as_of=now, now=now, allow_future_items=True)
+    assert calls[0]["prepared"] is False
+
+
 def _outcome(root: Path, fast: bool, monkeypatch, skip_invalid: bool):
     try:
         result = _parse(root, fast, monkeypatch, workers=1, skip_invalid=skip_invalid)

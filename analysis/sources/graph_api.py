@@ -325,18 +325,22 @@ def parse_paths(
     progress: Callable[[int, int, ParseResult], None] | None = None,
     workers: int | None = None,
     pack: bool = False,
+    key: bytes | None = None,
 ) -> ParseResult:
     """Parse every page folder under `paths`.
 
     Strict by default: the first problem raises an InputError naming the file (and item).
     With `skip_invalid`, a bad item or file is left out and recorded in `result.rejected`.
     With `pack`, each file's rows are kept compressed (`ParseResult.batches` reads them), not
-    as Arrow tables (`ParseResult.tables`): a sixth of the memory.
+    as Arrow tables (`ParseResult.tables`): a quarter of the memory. With `pack` and the data
+    folder's pseudonymisation `key`, each file's rows are prepared for storage (masked and
+    pseudonymised: `prepare.posts`, `prepare.replies`) before they are packed, in the process
+    that parsed them, and `result.prepared` says so.
     """
     gc_was_on = gc.isenabled()
     gc.disable()  # millions of small containers, no cycles: collections would cost O(n²)
     try:
-        return _parse_paths(paths, skip_invalid, progress, workers, pack)
+        return _parse_paths(paths, skip_invalid, progress, workers, pack, key if pack else None)
     finally:
         if gc_was_on:
             gc.enable()
@@ -346,7 +350,7 @@ PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # smaller exports parse in one process (n
 
 
 def _parse_paths(
-    paths: list[Path], skip_invalid: bool, progress, workers: int | None, pack: bool
+    paths: list[Path], skip_invalid: bool, progress, workers: int | None, pack: bool, key
 ) -> ParseResult:
     folders = find_page_folders([Path(p) for p in paths])
     result = ParseResult()
@@ -368,7 +372,8 @@ def _parse_paths(
         feeds = sorted(folder.glob("feed*.json"))
         files.extend((f, page["page_id"]) for f in feeds)
         result.counts["pages"] += 1
-    tasks = [(path, page_id, skip_invalid, pack) for path, page_id in files]
+    result.prepared = key is not None
+    tasks = [(path, page_id, skip_invalid, pack, key) for path, page_id in files]
     for done, part in enumerate(_parsed_files(tasks, workers), start=1):
         if part.error is not None:  # strict mode: the first bad file in file order stops it
             raise InputError(*part.error)
@@ -438,18 +443,19 @@ def parse_items(parser: PageParser, items: list, path: Path | str) -> None:
             part.rejected.append(Rejected(exc.path, exc.item_id, str(exc), _kept(item)))
 
 
-def _parse_file(task: tuple[Path, str, bool, bool]) -> ParseResult:
+def _parse_file(task: tuple) -> ParseResult:
     """One feed file's rows (Arrow tables, or packed), counts, anomalies and rejections. A
     strict-mode error comes back as `error` (path, message, item id), not raised: it crosses
     processes."""
-    path, page_id, skip_invalid, pack = task  # GC is off: parse_paths turned it off before forking
+    path, page_id, skip_invalid, pack, *rest = task  # GC is off: parse_paths turned it off
+    key = rest[0] if rest else None
     part = ParseResult()
     parser = PageParser(page_id, part, skip_invalid)
     try:
         if FAST_PATH and _fast_read(path, page_id, part):
             part.counts["files"] += 1
             if pack:
-                part.pack()
+                part.pack(key)
             return part
         try:
             items = _feed_items(path)
@@ -462,7 +468,7 @@ def _parse_file(task: tuple[Path, str, bool, bool]) -> ParseResult:
         parse_items(parser, items, path)
         del items
         if pack:
-            part.pack()
+            part.pack(key)
         else:
             part.flush()
     except InputError as exc:
@@ -471,9 +477,10 @@ def _parse_file(task: tuple[Path, str, bool, bool]) -> ParseResult:
 
 
 # --- The fast path ---------------------------------------------------------------------------
-# A feed file's entries walked once with no per-field function calls, the raw values gathered in
-# lists and checked a column at a time in Arrow. It visits the nodes `PageParser` visits, in the
-# same order, and checks at least what it checks; anything it cannot vouch for (any value of the
+# A feed file read by Arrow's JSON reader into nested columns (four levels of comments), each
+# node's part worked out level by level with numpy and checked a column at a time in Arrow. It
+# reads the nodes `PageParser` reads, gives their rows in the same order, and checks at least
+# what it checks; anything it cannot vouch for (any value of the
 # wrong type or shape, a timestamp outside the plain `YYYY-MM-DDTHH:MM:SS[.fff[fff]]±HHMM` forms)
 # hands the whole file to `PageParser`, whose rows, rejections and one-line errors are the
 # reference. Checks, per node PageParser reads (posts, their comments, the threads it walks):
