@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from analysis import storage
 from analysis.datafolder import quarantine_path
-from analysis.errors import InputError
+from analysis.errors import DataDirError, InputError
 from analysis.snapshot.writer import SnapshotInfo, write_snapshot_batches
 from analysis.sources import graph_api, quarantine
 from analysis.sources.buffer import ParseResult
@@ -61,12 +61,42 @@ def ingest_graph_api(
 ) -> IngestReport:
     """Parse Graph API page exports and write them as one new snapshot."""
     now = now or datetime.now(UTC)
-    # Packed: the export is held compressed until the snapshot writer takes it batch by batch
-    result = graph_api.parse_paths(paths, skip_invalid=skip_invalid, progress=progress, pack=True)
+    key = _existing_key(data_dir) if PREPARE_WHILE_PARSING else None
+    # Packed: the export is held compressed until the snapshot writer takes it batch by batch;
+    # with the folder's key, masked and pseudonymised already, by the processes that parse it
+    try:
+        result = graph_api.parse_paths(
+            paths, skip_invalid=skip_invalid, progress=progress, pack=True, key=key
+        )
+    except BaseException:
+        if key is not None:  # the masker remembers short texts: none kept past a failure
+            from analysis.snapshot import privacy
+
+            privacy.forget_texts()
+        raise
+    if key is not None and _existing_key(data_dir) != key:
+        raise DataDirError(f"{data_dir}: the pseudonymisation key changed during the ingest")
     return _write(
         data_dir, result, paths, as_of=as_of, now=now, allow_future_items=allow_future_items,
         source="graph-api",
     )  # fmt: skip
+
+
+# Mask and pseudonymise each file's rows in the process that parsed it (several at once for a
+# big export), not in the writer's one process. Only where the data folder has its key already:
+# a failed ingest must leave a new data folder as it was, so a first ingest prepares in the
+# writer as before. Tests turn it off to compare.
+PREPARE_WHILE_PARSING = True
+
+
+def _existing_key(data_dir: Path | str) -> bytes | None:
+    """The local data folder's pseudonymisation key, None if it has none yet (or is remote)."""
+    from analysis.datafolder import salt_path
+    from analysis.snapshot import privacy
+
+    if storage.is_remote(data_dir) or not salt_path(Path(data_dir)).is_file():
+        return None
+    return privacy.load_or_create_key(Path(data_dir))
 
 
 def _write(
@@ -106,6 +136,7 @@ def _write(
         quarantine=rejected,
         now=now,
         questions=result.questions,
+        prepared=result.prepared,
     )
     # in object storage the quarantine stays in the writer's local work folder
     local = storage.key_dir(data_dir) if remote else Path(data_dir)
