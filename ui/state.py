@@ -124,10 +124,12 @@ def choice(
     label: str,
     format_func: Callable[[str], str] = str,
     aliases: dict[str, str] | None = None,
+    quiet_default: bool = False,
     **kwargs,
 ) -> str:
     """One option of `options`, kept in the address as `name=<option>`; an address value in
-    `aliases` (an option that was merged into another) opens the option it names."""
+    `aliases` (an option that was merged into another) opens the option it names. With
+    `quiet_default`, the default is left out of the address (a choice most views never make)."""
     options = list(options)
     if default not in options:
         default = options[0]
@@ -143,7 +145,7 @@ def choice(
     result = widget(label, options, format_func=format_func, **wiring, **kwargs)
     if result not in options:  # a cleared widget
         result = default
-    _keep(name, result, (result,) if result else None)
+    _keep(name, result, (result,) if result and not (quiet_default and result == default) else None)
     return result
 
 

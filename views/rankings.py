@@ -66,6 +66,7 @@ else:
         st.segmented_control,
         t("chart_choice", lang),
         format_func=lambda c: t(f"tab_{c}", lang),
+        quiet_default=True,
     )
     if which == "scatter" and ranking["median_response_min"].notna().any():
         ranked = ranking[ranking["is_ranked"]]["page_id"].head(3).tolist()
