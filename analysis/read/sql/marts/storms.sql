@@ -1,7 +1,7 @@
 -- storms: bursts of inbound items on a page, with reply rate and median response time during
 --   each storm against the same page outside its storms.
 -- grain: one row per storm (a page's run of consecutive hot windows) of the entities asked for
--- inputs: int_items_in_scope (macro)
+-- inputs: int_items_in_scope, int_page_entities (macros)
 -- parameters:
 --   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
 --     $pending_minutes, passed on to int_items_in_scope (see there)
@@ -11,12 +11,12 @@
 --                              greatest($factor × the page's usual rate, $min_items)
 -- The page's usual rate is the median arrivals over its windows with at least one arrival in
 -- the view. Storms are detected per page, also at agency level (entity_id names the agency).
+-- An item is tagged with its storm by its window (an equality join on the few hot windows, not
+-- a range join over every item), and the page's name and entity are looked up per storm, not
+-- carried by every item.
 with items as (
     select
         page_id,
-        page_name,
-        entity_id,
-        item_id,
         created_at,
         is_answered,
         is_pending,
@@ -70,18 +70,24 @@ runs as (
     group by page_id, run
 ),
 
+hot_windows as (
+    select h.page_id, h.w, r.storm_no
+    from hot as h
+    inner join runs as r on h.page_id = r.page_id and h.run = r.run
+),
+
+-- only the pages with a storm: the others have nothing to compare
 tagged as (
-    select i.*, r.storm_no
+    select i.*, h.storm_no
     from items as i
-    left join runs as r on i.page_id = r.page_id and i.w between r.first_w and r.last_w
+    left join hot_windows as h on i.page_id = h.page_id and i.w = h.w
+    where i.page_id in (select page_id from runs)
 ),
 
 during as (
     select
         page_id,
         storm_no,
-        any_value(page_name) as page_name,
-        any_value(entity_id) as entity_id,
         min(created_at) as first_item_at,
         max(created_at) as last_item_at,
         count(*) as size,
@@ -109,9 +115,9 @@ outside as (
 
 final as (
     select
-        d.entity_id,
+        p.entity_id,
         d.page_id,
-        d.page_name,
+        p.page_name,
         d.storm_no,
         to_timestamp(r.first_w * $window_minutes * 60) as start_at,
         to_timestamp((r.last_w + 1) * $window_minutes * 60) as end_at,
@@ -130,6 +136,7 @@ final as (
         o.median_response_min_outside
     from during as d
     inner join runs as r on d.page_id = r.page_id and d.storm_no = r.storm_no
+    inner join int_page_entities($level) as p on d.page_id = p.page_id
     left join outside as o on d.page_id = o.page_id
 )
 
