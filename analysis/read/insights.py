@@ -124,7 +124,11 @@ def storms(ds: Dataset, filters: Filters, entity_ids=None) -> pd.DataFrame:
     ]  # fmt: skip
     if ds.is_empty or entity_ids == []:
         return pd.DataFrame(columns=cols)
-    return profile._run(ds, "storms", _values(ds, filters, entity_ids))[cols]
+    values = _values(ds, filters, entity_ids)
+    pages = ds.pages
+    of = pages["agency"] if filters.level == "agency" else pages["page_id"]
+    values["page_ids"] = pages.loc[of.isin(values["entity_ids"]), "page_id"].tolist()
+    return profile._run(ds, "storms", values)[cols]
 
 
 def quality_table(ds: Dataset, filters: Filters) -> pd.DataFrame:

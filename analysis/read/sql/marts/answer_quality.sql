@@ -1,7 +1,7 @@
 -- answer_quality: two proxies of whether an answer settled the matter — the follow-up rate and
 --   the redirect rate — per entity.
 -- grain: one row per entity of $entity_ids with inbound items in the view
--- inputs: int_items_in_scope (macro), with the flags of item facts (follow_up_at,
+-- inputs: int_items_in_scope, int_page_entities (macros), with the flags of item facts (follow_up_at,
 --   first_reply_redirects: analysis/snapshot/item_facts.sql)
 -- parameters:
 --   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
@@ -15,18 +15,19 @@
 -- only before it, its earliest reply) matches the redirect pattern, tested when the snapshot is
 -- written. One snapshot's item facts see its own posts and replies only, so insights runs
 -- answer_quality_from_posts (the same definition, from the posts and replies) when several
--- snapshots are read, or when one lacks the flags.
+-- snapshots are read, or when one lacks the flags. The items are counted by entity_key (an
+-- integer), the entity's id looked up after.
 with items as (
-    select entity_id, is_answered, first_reply_at, follow_up_at, first_reply_redirects
+    select entity_key, is_answered, first_reply_at, follow_up_at, first_reply_redirects
     from int_items_in_scope(
         $files, $dedupe, $level, $scope, $clock, $since, $until, $pending_minutes
     )
     where list_contains($entity_ids, entity_id)
 ),
 
-final as (
+counts as (
     select
-        entity_id,
+        entity_key,
         count(*) filter (where is_answered) as answered,
         count(first_reply_at) as follow_up_base,
         count(*) filter (
@@ -37,7 +38,14 @@ final as (
         count(*) filter (where first_reply_redirects) as redirected,
         redirected / nullif(first_replies, 0) as redirect_rate
     from items
-    group by entity_id
+    group by entity_key
+),
+
+final as (
+    select e.entity_id, c.* exclude (entity_key)
+    from counts as c
+    inner join (select distinct entity_key, entity_id from int_page_entities($level)) as e
+        on c.entity_key = e.entity_key
 )
 
 select * from final

@@ -1,7 +1,7 @@
 -- moderation: inbound items the page hid, items in which masking found a personnummer, and how
 --   many of those the page hid — per entity and month (Europe/Stockholm).
 -- grain: one row per entity of $entity_ids and month with an inbound item in the view
--- inputs: int_items_in_scope (macro), with the flags of item facts (is_hidden, has_personnummer:
+-- inputs: int_items_in_scope, int_page_entities (macros), with the flags of item facts (is_hidden, has_personnummer:
 --   analysis/snapshot/item_facts.sql; insights runs moderation_from_posts for snapshots whose
 --   item facts lack them)
 -- parameters:
@@ -13,10 +13,11 @@
 -- (hidden_unknown, personnummer_unknown) and left out of the shares' bases.
 -- The items are counted per UTC hour first and the hours put in their Stockholm month after:
 -- Stockholm's offset from UTC is whole hours, so an hour is in one month, and the time zone is
--- looked up once per hour instead of once per item.
+-- looked up once per hour instead of once per item; the hours are grouped by entity_key (an
+-- integer), the entity's id looked up after.
 with items as (
     select
-        entity_id,
+        entity_key,
         epoch_us(created_at) // 3600000000 as hour_no,
         is_hidden,
         has_personnummer
@@ -28,7 +29,7 @@ with items as (
 
 hourly as (
     select
-        entity_id,
+        entity_key,
         hour_no,
         count(*) as inbound,
         count(*) filter (where is_hidden) as hidden,
@@ -39,12 +40,12 @@ hourly as (
         count(*) filter (where has_personnummer and is_hidden is not null)
             as personnummer_hidden_known
     from items
-    group by entity_id, hour_no
+    group by entity_key, hour_no
 ),
 
-final as (
+monthly as (
     select
-        entity_id,
+        entity_key,
         date_trunc('month', timezone('Europe/Stockholm', to_timestamp(hour_no * 3600)))::date
             as month_start,
         sum(inbound)::bigint as inbound,
@@ -55,7 +56,14 @@ final as (
         sum(personnummer_hidden)::bigint as personnummer_hidden,
         sum(personnummer_hidden_known)::bigint as personnummer_hidden_known
     from hourly
-    group by entity_id, month_start
+    group by entity_key, month_start
+),
+
+final as (
+    select e.entity_id, m.* exclude (entity_key)
+    from monthly as m
+    inner join (select distinct entity_key, entity_id from int_page_entities($level)) as e
+        on m.entity_key = e.entity_key
 )
 
 select * from final
