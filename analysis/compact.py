@@ -47,10 +47,11 @@ from analysis.datafolder import (
 )
 from analysis.read import sql
 from analysis.snapshot import writer
-from analysis.snapshot.facts import MEMORY_LIMIT
+from analysis.snapshot.facts import MEMORY_LIMIT, create_flags
 from analysis.snapshot.text import MAX_MESSAGE_CHARS
 
 _SQL = (Path(__file__).parent / "compact.sql").read_text(encoding="utf-8")
+_FACTS_SQL = (Path(__file__).parent / "compact_facts.sql").read_text(encoding="utf-8")
 # table -> (its id column, its schema)
 _TABLES = {
     "pages": ("page_id", PAGES_SCHEMA),
@@ -89,9 +90,14 @@ def _merge(paths: list[Path], out: Path, snapshot_id: str, now: datetime) -> dic
         counts: dict[str, int] = {}
         for table, (key, schema) in _TABLES.items():
             files = [str(p / f"{table}.parquet") for p in paths]
-            reader = con.sql(_SQL, params={"files": files, "key": key}).to_arrow_reader(
-                writer.ROW_GROUP
-            )
+            if table == "item_facts":  # after posts and replies: its flags come from theirs
+                con.read_parquet(str(out / "posts.parquet")).create_view("posts")
+                con.read_parquet(str(out / "replies.parquet")).create_view("replies")
+                create_flags(con, "item_flags")
+                query = con.sql(_FACTS_SQL, params={"files": files})
+            else:
+                query = con.sql(_SQL, params={"files": files, "key": key})
+            reader = query.to_arrow_reader(writer.ROW_GROUP)
             counts[table] = 0
 
             def tables(reader=reader, schema=schema, table=table):

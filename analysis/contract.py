@@ -87,8 +87,16 @@ FACTS_SCHEMA = pa.schema(
         ("business_minutes", pa.float64()),
         ("wall_minutes_observed", pa.float64()),
         ("business_minutes_observed", pa.float64()),
+        # added after schema version 1's first snapshots (older item_facts.parquet files lack
+        # them; the marts that read them fall back to posts and replies, analysis.read.insights)
+        ("is_hidden", pa.bool_()),
+        ("has_personnummer", pa.bool_()),
+        ("follow_up_at", TS),
+        ("first_reply_redirects", pa.bool_()),
     ]
 )
+# The columns of FACTS_SCHEMA a snapshot written before them lacks.
+FACTS_FLAGS = ("is_hidden", "has_personnummer", "follow_up_at", "first_reply_redirects")
 
 
 def rebatch(tables: Iterable[pa.Table], rows: int, schema: pa.Schema) -> Iterator[pa.Table]:

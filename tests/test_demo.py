@@ -552,6 +552,87 @@ def test_the_demos_item_facts_are_the_ones_the_writer_derives_from_its_files(twi
     assert (
         pc.sum(given["reply_count"]).as_py() == pq.read_metadata(snap / "replies.parquet").num_rows
     )
+    # the flags are there to compare: each one true, false and (where it can be) null somewhere
+    for flag in ("is_hidden", "has_personnummer", "first_reply_redirects"):
+        counts = {v["values"]: v["counts"] for v in pc.value_counts(given[flag]).to_pylist()}
+        assert counts.get(True, 0) > 0 and counts.get(False, 0) > 0, flag
+    assert given["is_hidden"].null_count > 0
+    assert (
+        given["first_reply_redirects"].null_count
+        == pc.sum(pc.equal(given["reply_count"], 0)).as_py()
+        > 0
+    )
+    assert 0 < given["follow_up_at"].null_count < given.num_rows
+    assert pc.sum(pc.not_equal(given["follow_up_at"], given["created_at"])).as_py() > 0
+
+
+def test_the_demos_flags_are_item_facts_sql_on_tied_and_early_replies(tmp_path):
+    """The default world has no two replies to an item in one second, no item answered only
+    before it was posted and no visitor writing again in the very second of the reply: in a world
+    edited to have each (a tie of a redirecting and a plain reply either way round; replies
+    before the item, alone or with later ones; a later item of the same thread and author stamped
+    at the first reply), `fact_tables` still gives the rows, in the order, that item_facts.sql
+    derives from the written files."""
+    from analysis.read.metrics import REDIRECT_PATTERN
+    from analysis.snapshot.facts import fact_batches
+    from analysis.sources.demo.columns import Stored, fact_tables, post_tables, reply_tables
+    from analysis.sources.demo.pages import registry_entries
+    from analysis.sources.demo.simulate import NEVER, page_years
+    from analysis.sources.demo.timing import AS_OF, utc_us
+
+    key = bytes(range(32))
+    pages = page_years(20_000, 3)
+    stored = Stored(pages, key)
+    redirects = np.asarray(pc.match_substring_regex(stored.reply, REDIRECT_PATTERN))
+    red, plain = np.flatnonzero(redirects), np.flatnonzero(~redirects)
+    rng = np.random.default_rng(3)
+    edits = {"tie": 0, "early": 0, "same second": 0}
+    for p in pages:
+        n = len(p.t)
+        if not len(p.r_item):
+            continue
+        # two replies of one item in the same second, the redirecting one first or second
+        by_item = np.argsort(p.r_item, kind="stable")
+        pair = np.flatnonzero(p.r_item[by_item][1:] == p.r_item[by_item][:-1])
+        pair = pair[rng.random(len(pair)) < 0.5]
+        pair = pair[np.unique(p.r_item[by_item[pair]], return_index=True)[1]]  # one an item
+        a, b = by_item[pair], by_item[pair + 1]
+        p.r_t[a] = p.r_t[b] = np.minimum(p.r_t[a], p.r_t[b])
+        swap = rng.random(len(a)) < 0.5
+        p.r_message[np.where(swap, a, b)] = rng.choice(red, len(a))
+        p.r_message[np.where(swap, b, a)] = rng.choice(plain, len(a))
+        edits["tie"] += len(a)
+        # replies before the item: all of an item's, or one of them
+        answered = np.unique(p.r_item)
+        early = answered[rng.random(len(answered)) < 0.1]
+        rows = np.flatnonzero(np.isin(p.r_item, early))
+        item = p.r_item[rows]
+        moved = (item % 2 == 0) | (rng.random(len(rows)) < 0.5)  # even items: every reply
+        p.r_t[rows] = np.where(moved, p.t[item] - rng.integers(1, 3_600, len(rows)), p.r_t[rows])
+        edits["early"] += len(rows)
+        # a later item of the same thread and author stamped at the earlier one's first reply
+        thread = np.where(np.arange(n) < p.n_vp, -1, p.root)
+        order = np.lexsort((p.t, p.author, thread))
+        first = np.full(n, NEVER, dtype=np.int64)
+        on_time = p.r_t >= p.t[p.r_item]
+        np.minimum.at(first, p.r_item[on_time], p.r_t[on_time])
+        e, later = order[:-1], order[1:]
+        same = (thread[e] == thread[later]) & (p.author[e] == p.author[later]) & (first[e] < NEVER)
+        same &= rng.random(len(same)) < 0.5
+        p.t[later[same]] = first[e[same]]
+        edits["same second"] += int(same.sum())
+    assert min(edits.values()) > 20, edits
+
+    posts, replies = tmp_path / "posts.parquet", tmp_path / "replies.parquet"
+    pq.write_table(pa.concat_tables(post_tables(pages, stored)), posts)
+    pq.write_table(pa.concat_tables(reply_tables(pages, stored)), replies)
+    hours = {e.page_id: e.hours() for e in registry_entries()}
+    derived = pa.concat_tables(fact_batches(posts, replies, AS_OF, hours))
+    given = pa.concat_tables(fact_tables(list(pages), stored, utc_us(AS_OF), hours))
+    assert given.num_rows == derived.num_rows == 20_000
+    assert given.equals(derived.cast(given.schema))
+    only_early = pc.and_(pc.is_null(given["first_reply_at"]), given["has_reply_before_item"])
+    assert pc.sum(only_early).as_py() > 0
 
 
 def test_another_seed_gives_another_world_with_the_same_story():

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from analysis.contract import FACTS_FLAGS
 from analysis.ingest import ingest_graph_api
 from analysis.read import insights
 from analysis.read.dataset import Dataset
@@ -209,7 +210,7 @@ followed as (
 def test_follow_ups_by_window_equal_the_plain_self_join(ds, hours, filters):
     from analysis.read import sql
 
-    text = sql.load("answer_quality")
+    text = sql.load("answer_quality_from_posts")
     start = text.index("-- The follow-up window as an equality")
     plain = text[:start] + PLAIN_FOLLOW_UP + text[text.index("first_replies as (") :]
     values = {**insights._values(ds, filters, None), "follow_up_hours": float(hours)}
@@ -284,9 +285,14 @@ def test_a_typed_mask_token_is_not_a_found_number():
 
 
 def _drop_flag(snapshot: Path) -> None:
+    """Make `snapshot` one written before the flag: neither its posts nor its item facts (nor
+    the item facts' later flags) have it."""
     path = snapshot / "posts.parquet"
     table = pq.read_table(path)
     pq.write_table(table.drop_columns(["has_personnummer"]), path)
+    path = snapshot / "item_facts.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.drop_columns(list(FACTS_FLAGS)), path)
 
 
 def test_snapshots_without_the_flag_read_as_unknown(insight_data, tmp_path):

@@ -1,7 +1,8 @@
 """The measures no other tool has: ranking history and movement, answer-quality proxies
 (follow-up and redirect rates), moderation (hidden items, personnummer found when masking) and
 storms. Definitions in analysis/methodology.py; the SQL in sql/marts/ (answer_quality,
-moderation, storms, history); the ranking history ranks every period in one query with the
+moderation, storms, history; answer_quality_from_posts and moderation_from_posts where the
+item facts cannot answer); the ranking history ranks every period in one query with the
 ranking's own definitions, so a period's rank is exactly what `rank --since … --until …` gives
 for it.
 """
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import pandas as pd
+import pyarrow.parquet as pq
 
+from analysis.contract import FACTS_FLAGS
 from analysis.read import metrics, profile
 from analysis.read.dataset import Dataset
 from analysis.read.metrics import FilterError, Filters
@@ -54,26 +58,47 @@ def _values(ds: Dataset, filters: Filters, entity_ids) -> dict:
     }
 
 
-def answer_quality(ds: Dataset, filters: Filters, entity_ids=None) -> pd.DataFrame:
-    """Follow-up and redirect rates per entity (all entities of the view when none are named)."""
+@lru_cache(maxsize=4096)
+def _has_flags(path: str) -> bool:
+    """Whether an item_facts.parquet carries FACTS_FLAGS (snapshots are immutable: asked once)."""
+    return set(FACTS_FLAGS) <= set(pq.read_schema(path).names)
+
+
+def flags_in_facts(ds: Dataset) -> bool:
+    """Whether every snapshot read has the flags in its item facts (those written since)."""
+    return all(_has_flags(f) for f in ds.files("item_facts"))
+
+
+def answer_quality(ds: Dataset, filters: Filters, entity_ids=None, *, plain=False) -> pd.DataFrame:
+    """Follow-up and redirect rates per entity (all entities of the view when none are named).
+
+    From the item facts' flags when one snapshot is read; from the posts and replies (`plain`,
+    the same definition) when several are (a follow-up or a reply may be in another snapshot
+    than the item's facts) or the snapshot predates the flags."""
     cols = [
         "entity_id", "answered", "follow_up_base", "followed_up", "follow_up_rate",
         "first_replies", "redirected", "redirect_rate",
     ]  # fmt: skip
     if ds.is_empty or entity_ids == []:
         return pd.DataFrame(columns=cols)
-    return profile._run(ds, "answer_quality", _values(ds, filters, entity_ids))[cols]
+    fast = not plain and len(ds.snapshots) == 1 and flags_in_facts(ds)
+    name = "answer_quality" if fast else "answer_quality_from_posts"
+    return profile._run(ds, name, _values(ds, filters, entity_ids))[cols]
 
 
-def moderation(ds: Dataset, filters: Filters, entity_ids=None) -> pd.DataFrame:
-    """Hidden items and personnummer found when masking, per entity and month."""
+def moderation(ds: Dataset, filters: Filters, entity_ids=None, *, plain=False) -> pd.DataFrame:
+    """Hidden items and personnummer found when masking, per entity and month.
+
+    From the item facts' flags when every snapshot has them (each item's flags are its latest
+    snapshot's, as its post is); from the posts (`plain`) otherwise."""
     cols = [
         "entity_id", "month_start", "inbound", "hidden", "hidden_unknown", "with_personnummer",
         "personnummer_unknown", "personnummer_hidden", "personnummer_hidden_known",
     ]  # fmt: skip
     if ds.is_empty or entity_ids == []:
         return pd.DataFrame(columns=cols)
-    return profile._run(ds, "moderation", _values(ds, filters, entity_ids))[cols]
+    name = "moderation" if not plain and flags_in_facts(ds) else "moderation_from_posts"
+    return profile._run(ds, name, _values(ds, filters, entity_ids))[cols]
 
 
 def moderation_totals(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -101,7 +126,11 @@ def storms(ds: Dataset, filters: Filters, entity_ids=None) -> pd.DataFrame:
     ]  # fmt: skip
     if ds.is_empty or entity_ids == []:
         return pd.DataFrame(columns=cols)
-    return profile._run(ds, "storms", _values(ds, filters, entity_ids))[cols]
+    values = _values(ds, filters, entity_ids)
+    pages = ds.pages
+    of = pages["agency"] if filters.level == "agency" else pages["page_id"]
+    values["page_ids"] = pages.loc[of.isin(values["entity_ids"]), "page_id"].tolist()
+    return profile._run(ds, "storms", values)[cols]
 
 
 def quality_table(ds: Dataset, filters: Filters) -> pd.DataFrame:

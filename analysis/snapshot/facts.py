@@ -1,13 +1,15 @@
 """Per-item facts, precomputed when a snapshot is written so that queries only aggregate.
 
 One row per inbound item: its first page reply and the response time on both clocks, plus the
-time it was observed unanswered for (the censoring time of the Kaplan–Meier estimate).
+time it was observed unanswered for (the censoring time of the Kaplan–Meier estimate), and the
+flags the answer-quality and moderation marts read (hidden, personnummer, the visitor's next item
+after the first reply, whether the first reply redirects).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,9 +17,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.contract import BATCH_ROWS, FACTS_SCHEMA
+from analysis.contract import BATCH_ROWS, FACTS_FLAGS, FACTS_SCHEMA
 from analysis.hours.clock import business_minutes, wall_minutes
 from analysis.hours.spec import DEFAULT_HOURS, OpeningHours
+from analysis.read.metrics import REDIRECT_PATTERN
 
 _ITEM_FACTS_SQL = (Path(__file__).parent / "item_facts.sql").read_text(encoding="utf-8")
 MEMORY_LIMIT = "768MB"  # DuckDB's memory while it derives the facts (it spills beyond)
@@ -61,12 +64,22 @@ def fact_batches(
         con.execute("set enable_progress_bar = false")
         con.read_parquet(str(posts)).create_view("posts")
         con.read_parquet(str(replies)).create_view("replies")
-        query = con.sql(_ITEM_FACTS_SQL, params={"as_of": as_of})
+        query = con.sql(
+            _ITEM_FACTS_SQL, params={"as_of": as_of, "redirect_pattern": REDIRECT_PATTERN}
+        )
         reader = query.to_arrow_reader(batch_rows)
         for batch in reader:
             yield _with_minutes(pa.Table.from_batches([batch]), hours_by_page or {})
     finally:
         con.close()
+
+
+def create_flags(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Create `table`: item_id and FACTS_FLAGS of each inbound item of the views `posts` and
+    `replies` on `con` — what writing a snapshot of them would store (compaction derives the
+    merged snapshot's flags so)."""
+    params = {"as_of": datetime.now(UTC), "redirect_pattern": REDIRECT_PATTERN}
+    con.sql(_ITEM_FACTS_SQL, params=params).select("item_id", *FACTS_FLAGS).create(table)
 
 
 def _with_minutes(base: pa.Table, hours_by_page: dict[str, OpeningHours]) -> pa.Table:

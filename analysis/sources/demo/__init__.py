@@ -40,7 +40,8 @@ The package, by layer (each module imports only the ones above it):
 
 Outside the package it imports only the data contract, the errors, the opening-hours clock and
 spec, the registry, the settings, the data folder and the snapshot writer (its `prepare`, its
-key and its response-time columns, so the stored rows are the writer's); nothing imports it but
+key and its response-time columns, so the stored rows are the writer's) and the metrics'
+redirect pattern (the item facts' first_reply_redirects); nothing imports it but
 the CLI, the UI, tests and benchmarks, which load it lazily (numpy and the generator are heavy).
 """
 

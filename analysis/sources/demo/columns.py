@@ -19,6 +19,7 @@ from analysis.contract import (
 )
 from analysis.errors import InputError
 from analysis.hours.spec import OpeningHours
+from analysis.read.metrics import REDIRECT_PATTERN
 from analysis.snapshot import prepare, privacy
 from analysis.snapshot.facts import _with_minutes
 from analysis.sources.demo.pages import PAGE_IDS, PAGES
@@ -351,14 +352,75 @@ def reply_tables(pages: list[PageYear], stored: Stored | None = None) -> Iterato
                 )
 
 
+def _first_replies(n: int, item: np.ndarray, r_t: np.ndarray, on_time: np.ndarray) -> np.ndarray:
+    """The row of each item's first reply as item_facts.sql picks it, -1 for an unanswered item:
+    at or after the item first, then the earliest, then the lowest reply id. An item's reply ids
+    differ only in their ten-digit number, which grows with the row, so the lowest id is the
+    lowest row. One pass: (late, time, row) packed into one int64 key, the minimum per item."""
+    rows = np.arange(len(item), dtype=np.int64)
+    if not len(rows):
+        return np.full(n, -1, dtype=np.int64)
+    t0 = int(r_t.min())
+    if len(rows) >= 2**30 or int(r_t.max()) - t0 >= 2**31:
+        raise InputError("--items", "too many replies for one demo page")
+    key = (~on_time).astype(np.int64) << 62 | (r_t.astype(np.int64) - t0) << 30 | rows
+    best = np.full(n, NEVER, dtype=np.int64)
+    np.minimum.at(best, item, key)
+    return np.where(best == NEVER, -1, best & (2**30 - 1))
+
+
+def _follow_ups(
+    t: np.ndarray, thread: np.ndarray, author: np.ndarray, first: np.ndarray
+) -> np.ndarray:
+    """item_facts.sql's follow_up_at, in seconds (NEVER for none): for an item with a first reply
+    at or after it (`first`, NEVER for none), the earliest item of the same thread and author
+    stamped strictly after that reply. The item itself never qualifies (it is stamped at or
+    before its reply), and only the time is kept, so ties between such items do not matter.
+    One search over (thread and author, time) keys: each pair's rank in the high 32 bits, the
+    time since the page's first item in the low (the times are int32 seconds)."""
+    out = np.full(len(t), NEVER, dtype=np.int64)
+    timed = np.flatnonzero(first != NEVER)
+    if not len(timed):
+        return out
+    order = np.lexsort((t, author, thread))
+    s_thread, s_author = thread[order], author[order]
+    new = np.empty(len(t), dtype=bool)
+    new[0] = True
+    new[1:] = (s_thread[1:] != s_thread[:-1]) | (s_author[1:] != s_author[:-1])
+    pair = np.empty(len(t), dtype=np.int64)
+    pair[order] = np.cumsum(new) - 1
+    t0 = int(t.min())
+    keys = pair[order] << 32 | (t[order].astype(np.int64) - t0)
+    j = np.searchsorted(keys, pair[timed] << 32 | (first[timed] - t0), side="right")
+    found = j < len(keys)
+    found[found] = keys[j[found]] >> 32 == pair[timed[found]]
+    out[timed[found]] = (keys[j[found]] & (2**32 - 1)) + t0
+    return out
+
+
+def _nullable_ts(values: np.ndarray, name: str) -> pa.Array:
+    """Seconds as a FACTS_SCHEMA timestamp column, null where NEVER."""
+    never = values == NEVER
+    return pa.array(np.where(never, 0, values) * US, pa.int64(), mask=never).cast(
+        FACTS_SCHEMA.field(name).type
+    )
+
+
 def fact_tables(
     pages: list[PageYear], stored: Stored, as_of: int, hours: dict[str, OpeningHours]
 ) -> Iterator[pa.Table]:
     """The item facts of the demo's posts and replies in batches, in the order the writer's
     query gives them (page, time, item id), without reading the written files back: the world
-    knows each item's replies. Response times come from the writer's own `_with_minutes`.
+    knows each item's replies. Response times come from the writer's own `_with_minutes`; the
+    flags are item_facts.sql's, worked out on the world's numbers: the thread is the page post
+    (the wall, -1, for a visitor post), an author's key is one to one with its number (every demo
+    item has an author), and the redirect pattern runs once per distinct stored reply text.
     Empties `pages`, page by page: nothing else needs them."""
     question = stored.visitor["is_question"]
+    personnummer = stored.visitor["has_personnummer"]
+    redirects = np.asarray(
+        pc.match_substring_regex(pc.fill_null(stored.reply, ""), REDIRECT_PATTERN)
+    )
     c_first = 2_000_000_000 + np.concatenate([[0], np.cumsum([len(p.t) - p.n_vp for p in pages])])
     for i, pid in enumerate(PAGE_IDS):
         p = pages.pop(0)  # let each page's arrays go once its facts are out
@@ -370,6 +432,12 @@ def fact_tables(
         np.minimum.at(first, item[on_time], p.r_t[on_time])
         before = np.zeros(n, dtype=bool)
         before[item[~on_time]] = True
+        first_row = _first_replies(n, item, p.r_t, on_time)
+        answered = first_row >= 0
+        redirect = np.zeros(n, dtype=bool)
+        redirect[answered] = redirects[p.r_message[first_row[answered]]]
+        thread = np.where(np.arange(n) < n_vp, -1, p.root.astype(np.int64))
+        follow = _follow_ups(p.t, thread, p.author, first)
         # item ids within a page: "<page>_<root>" for a visitor post, "<page>_<root>_<number>"
         # for a comment, every number ten digits: ordered by root, then the shorter first
         is_comment = np.arange(n) >= n_vp
@@ -384,7 +452,7 @@ def fact_tables(
             kind = pa.DictionaryArray.from_arrays(
                 pa.array(vp.astype(np.int8)), pa.array(["comment", "visitor_post"])
             ).cast(pa.string())
-            got = first[rows]
+            got, h = first[rows], p.hidden[rows]
             base = pa.table(
                 {
                     "item_id": item_id,
@@ -394,10 +462,14 @@ def fact_tables(
                     "is_question": _take(question, p.message[rows]),
                     "observed_at": _ts(np.full(m, as_of, dtype=np.int64)),
                     "reply_count": pa.array(count[rows], pa.int32()),
-                    "first_reply_at": pa.array(
-                        np.where(got == NEVER, 0, got) * US, pa.int64(), mask=got == NEVER
-                    ).cast(FACTS_SCHEMA.field("first_reply_at").type),
+                    "first_reply_at": _nullable_ts(got, "first_reply_at"),
                     "has_reply_before_item": pa.array(before[rows], pa.bool_()),
+                    "is_hidden": pa.array(h == 1, pa.bool_(), mask=h < 0),
+                    "has_personnummer": _take(personnummer, p.message[rows]),
+                    "follow_up_at": _nullable_ts(follow[rows], "follow_up_at"),
+                    "first_reply_redirects": pa.array(
+                        redirect[rows], pa.bool_(), mask=~answered[rows]
+                    ),
                 }
             )
             yield _with_minutes(base, {pid: hours[pid]})

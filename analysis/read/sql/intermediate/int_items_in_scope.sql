@@ -24,6 +24,13 @@ create or replace macro int_items_in_scope(
         f.reply_count,
         f.first_reply_at,
         f.wall_minutes_observed,
+        -- the flags of snapshots written since item facts carry them (analysis/contract.py);
+        -- none for older ones
+        f.* exclude (
+            item_id, page_id, kind, created_at, is_question, observed_at, reply_count,
+            first_reply_at, has_reply_before_item, wall_minutes, business_minutes,
+            wall_minutes_observed, business_minutes_observed
+        ),
         p.page_name,
         p.agency,
         p.sector,

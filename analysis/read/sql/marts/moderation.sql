@@ -1,28 +1,36 @@
 -- moderation: inbound items the page hid, items in which masking found a personnummer, and how
 --   many of those the page hid — per entity and month (Europe/Stockholm).
 -- grain: one row per entity of $entity_ids and month with an inbound item in the view
--- inputs: int_items_in_scope, int_inbound_posts (macros)
+-- inputs: int_items_in_scope, int_page_entities (macros), with the flags of item facts (is_hidden, has_personnummer:
+--   analysis/snapshot/item_facts.sql; insights runs moderation_from_posts for snapshots whose
+--   item facts lack them)
 -- parameters:
 --   the view's filters: $files, $dedupe, $level, $scope, $clock, $since, $until and
 --     $pending_minutes, passed on to int_items_in_scope (see there)
---   $post_files                posts.parquet paths (same snapshots as $files)
 --   $entity_ids                list of page ids or agency names
 -- is_hidden is NULL where the export did not say (the Graph API gives it for comments only);
 -- has_personnummer is NULL for snapshots written before the flag existed: both are counted apart
 -- (hidden_unknown, personnummer_unknown) and left out of the shares' bases.
+-- The items are counted per UTC hour first and the hours put in their Stockholm month after:
+-- Stockholm's offset from UTC is whole hours, so an hour is in one month, and the time zone is
+-- looked up once per hour instead of once per item; the hours are grouped by entity_key (an
+-- integer), the entity's id looked up after.
 with items as (
-    select i.entity_id, i.created_at, p.is_hidden, p.has_personnummer
+    select
+        entity_key,
+        epoch_us(created_at) // 3600000000 as hour_no,
+        is_hidden,
+        has_personnummer
     from int_items_in_scope(
         $files, $dedupe, $level, $scope, $clock, $since, $until, $pending_minutes
-    ) as i
-    inner join int_inbound_posts($post_files, $dedupe) as p on i.item_id = p.post_id
-    where list_contains($entity_ids, i.entity_id)
+    )
+    where list_contains($entity_ids, entity_id)
 ),
 
-final as (
+hourly as (
     select
-        entity_id,
-        date_trunc('month', timezone('Europe/Stockholm', created_at))::date as month_start,
+        entity_key,
+        hour_no,
         count(*) as inbound,
         count(*) filter (where is_hidden) as hidden,
         count(*) filter (where is_hidden is null) as hidden_unknown,
@@ -32,7 +40,30 @@ final as (
         count(*) filter (where has_personnummer and is_hidden is not null)
             as personnummer_hidden_known
     from items
-    group by entity_id, month_start
+    group by entity_key, hour_no
+),
+
+monthly as (
+    select
+        entity_key,
+        date_trunc('month', timezone('Europe/Stockholm', to_timestamp(hour_no * 3600)))::date
+            as month_start,
+        sum(inbound)::bigint as inbound,
+        sum(hidden)::bigint as hidden,
+        sum(hidden_unknown)::bigint as hidden_unknown,
+        sum(with_personnummer)::bigint as with_personnummer,
+        sum(personnummer_unknown)::bigint as personnummer_unknown,
+        sum(personnummer_hidden)::bigint as personnummer_hidden,
+        sum(personnummer_hidden_known)::bigint as personnummer_hidden_known
+    from hourly
+    group by entity_key, month_start
+),
+
+final as (
+    select e.entity_id, m.* exclude (entity_key)
+    from monthly as m
+    inner join (select distinct entity_key, entity_id from int_page_entities($level)) as e
+        on m.entity_key = e.entity_key
 )
 
 select * from final
