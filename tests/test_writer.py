@@ -153,3 +153,21 @@ def test_a_stream_is_the_file_of_its_tables_concatenated(tmp_path, monkeypatch, 
 
     with pytest.raises((ValueError, pa.ArrowInvalid)):
         writer._write_table(writer._Stream(schema, broken(), overlap), tmp_path / "u.parquet")
+
+
+def test_snapshots_of_the_same_second_sort_in_the_order_written(study_data, study_export):
+    """Readers let the greatest snapshot name win: two snapshots written within one second
+    (two quick refreshes) must not be ordered by their random suffix."""
+    from datetime import UTC, datetime
+
+    pages, posts, replies = _tables(study_export)
+    now = datetime(2026, 12, 3, 15, 44, 14, tzinfo=UTC)
+    ids = [
+        writer.write_snapshot(
+            study_data, pages, posts, replies, as_of=AS_OF, source="test", now=now
+        ).snapshot_id
+        for _ in range(3)
+    ]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    names = [p.name for p in datafolder.list_snapshots(study_data)]
+    assert [n for n in names if n in ids] == ids

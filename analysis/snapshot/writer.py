@@ -146,6 +146,22 @@ def _write_table(table: pa.Table | _Stream, path: Path) -> None:
         os.fsync(fh.fileno())
 
 
+def _new_snapshot_id(root: Path, prefix: str) -> str:
+    """`prefix` and a random suffix — or, when a snapshot of the same second already exists,
+    the suffix after the greatest of them: readers let the greatest name win, so a second
+    snapshot written within the same second (two quick refreshes) must sort after the first."""
+    same = [
+        int(p.name[len(prefix) :], 16)
+        for p in (root.iterdir() if root.is_dir() else ())
+        if p.name.startswith(prefix) and SNAPSHOT_NAME.match(p.name)
+    ]
+    if not same:  # random in the lower half, so a later snapshot of the second has room
+        return f"{prefix}{secrets.randbelow(0x800000):06x}"
+    if max(same) >= 0xFFFFFF:
+        raise RuntimeError(f"no snapshot id left after {prefix}ffffff")  # 16M in one second
+    return f"{prefix}{max(same) + 1:06x}"
+
+
 def write_snapshot(
     data_dir: Path,
     pages: pa.Table,
@@ -237,8 +253,8 @@ def write_snapshot_batches(
         registry = load_registry(data_dir)
         hours = {pid: entry.hours() for pid, entry in registry.items()}
 
-        snapshot_id = f"{_stamp(as_of)}_{_stamp(now)}_{secrets.token_hex(3)}"
         root = snapshots_dir(data_dir)
+        snapshot_id = _new_snapshot_id(root, f"{_stamp(as_of)}_{_stamp(now)}_")
         root.mkdir(parents=True, exist_ok=True)
         tmp = temporary_snapshot(data_dir, snapshot_id)
         q_final = quarantine_path(data_dir, snapshot_id)
