@@ -94,7 +94,7 @@ def test_rankings_default_view(app_env):
     assert len(board) == 6 and board["rank"].tolist()[:5] == [1, 2, 3, 4, 5]
     assert pd.isna(board["rank"].iloc[-1]) and "för få" in board["flags"].iloc[-1]
     assert "stängd vägg" in " ".join(board["flags"])
-    assert [m.label for m in at.metric][:2] == ["Sidor", "Inkommande inlägg"]
+    assert [m.label for m in at.metric][:2] == ["Sidor", "Inkomna"]
     assert at.metric[1].value == "837"
 
 

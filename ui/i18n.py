@@ -130,7 +130,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level_noun_agency": ("myndighet", "agency"),
     "kpi_pages": ("Sidor", "Pages"),
     "kpi_agencies": ("Myndigheter", "Agencies"),
-    "kpi_inbound": ("Inkommande inlägg", "Inbound items"),
+    "kpi_inbound": ("Inkomna", "Inbound"),  # as the leaderboard; the help says what counts
     "kpi_pending_note": ("varav {pending} väntande", "{pending} of them pending"),
     "kpi_reply_rate": ("Svarsfrekvens totalt", "Overall reply rate"),
     "kpi_median": ("Median svarstid", "Median response time"),
