@@ -240,6 +240,9 @@ def test_profile_items_show_the_text_literally(hostile_server, page):
 def test_hostile_addresses_fall_back_with_a_notice(hostile_server, page, path, warned):
     page.goto(hostile_server + path)
     settle(page, "h1")
+    # the notice is drawn at the end of the script run, which on a loaded machine can still be
+    # going after the status widget has not yet shown: wait for the notice itself
+    page.locator('[data-testid="stAlert"]').first.wait_for()
     assert_inert(page)
     alerts = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
     for name in warned:  # the notice names the parameter
