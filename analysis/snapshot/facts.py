@@ -69,7 +69,7 @@ def fact_batches(
         )
         reader = query.to_arrow_reader(batch_rows)
         for batch in reader:
-            yield _with_minutes(pa.Table.from_batches([batch]), hours_by_page or {})
+            yield with_minutes(pa.Table.from_batches([batch]), hours_by_page or {})
     finally:
         con.close()
 
@@ -82,7 +82,7 @@ def create_flags(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.sql(_ITEM_FACTS_SQL, params=params).select("item_id", *FACTS_FLAGS).create(table)
 
 
-def _with_minutes(base: pa.Table, hours_by_page: dict[str, OpeningHours]) -> pa.Table:
+def with_minutes(base: pa.Table, hours_by_page: dict[str, OpeningHours]) -> pa.Table:
     """Item facts from the query's rows: response and observed times on both clocks."""
     created = _utc_naive(base["created_at"])
     first = _utc_naive(base["first_reply_at"])

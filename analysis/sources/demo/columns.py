@@ -21,7 +21,7 @@ from analysis.errors import InputError
 from analysis.hours.spec import OpeningHours
 from analysis.read.metrics import REDIRECT_PATTERN
 from analysis.snapshot import prepare, privacy
-from analysis.snapshot.facts import _with_minutes
+from analysis.snapshot.facts import with_minutes
 from analysis.sources.demo.pages import PAGE_IDS, PAGES
 from analysis.sources.demo.simulate import NEVER, PageYear
 from analysis.sources.demo.texts import ALIASES, CLOSINGS, OPENINGS, text_pools
@@ -411,7 +411,7 @@ def fact_tables(
 ) -> Iterator[pa.Table]:
     """The item facts of the demo's posts and replies in batches, in the order the writer's
     query gives them (page, time, item id), without reading the written files back: the world
-    knows each item's replies. Response times come from the writer's own `_with_minutes`; the
+    knows each item's replies. Response times come from the writer's own `with_minutes`; the
     flags are item_facts.sql's, worked out on the world's numbers: the thread is the page post
     (the wall, -1, for a visitor post), an author's key is one to one with its number (every demo
     item has an author), and the redirect pattern runs once per distinct stored reply text.
@@ -472,7 +472,7 @@ def fact_tables(
                     ),
                 }
             )
-            yield _with_minutes(base, {pid: hours[pid]})
+            yield with_minutes(base, {pid: hours[pid]})
 
 
 def pages_table() -> pa.Table:
