@@ -35,6 +35,7 @@ STAGING_MACROS = ("stg_latest", "stg_item_facts", "stg_posts", "stg_replies")
 # defined once page_dim exists, which they read
 INTERMEDIATE_MACROS = (
     "int_page_entities",
+    "int_entities",
     "int_items_in_scope",
     "int_page_posts",
     "int_inbound_posts",

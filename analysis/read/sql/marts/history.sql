@@ -2,7 +2,7 @@
 --   ranking of every period at once, with the rank of the period before beside it.
 -- grain: one row per period and page (level = 'page') or agency (level = 'agency'); every entity
 --   is listed in every period, also those with no inbound items in it.
--- inputs: int_page_entities, int_items_in_scope (macros)
+-- inputs: int_entities, int_items_in_scope (macros)
 -- One aggregation by period and entity instead of one ranking per period: the counts, the median
 -- and the order are rank.sql's (reply rate, then median; fewer rated items than $min_items:
 -- listed, not ranked), so a period's row is what `rank --since … --until …` gives for it.
@@ -18,19 +18,8 @@
 --                              small table costs a fraction of a per-item time zone conversion)
 --   $min_items                 fewer rated items than this: listed, not ranked
 --   $sector                    only pages of this sector (NULL: all)
-with pages as (
-    select *
-    from int_page_entities($level)
-    where $sector is null or sector = $sector
-),
-
-entities as (
-    select
-        entity_id,
-        any_value(entity_key) as entity_key,
-        any_value(entity_name) as entity_name
-    from pages
-    group by entity_id
+with entities as (
+    select entity_id, entity_key, entity_name from int_entities($level, $sector)
 ),
 
 periods as (

@@ -1,7 +1,7 @@
 -- rank: the leaderboard — reply rate, response times and rank per page or agency.
 -- grain: one row per page (level = 'page') or agency (level = 'agency'); every page of the data
 --   is listed, also those with no inbound items in the period.
--- inputs: int_page_entities, int_items_in_scope (macros)
+-- inputs: int_entities, int_items_in_scope (macros)
 -- The response-time buckets (answered_0_2h … answered_over_24h on the chosen clock, upper edges
 -- inclusive: 120, 480, 1440 minutes), answered_untimed (only a reply stamped before the item),
 -- unanswered (not pending) and pending add up to inbound.
@@ -11,23 +11,8 @@
 --   $min_items                 fewer rated items than this: listed, not ranked
 --   $sector                    only pages of this sector (NULL: all)
 --   $z                         normal quantile for the Wilson interval (1.96 for 95 %)
-with pages as (
-    select *
-    from int_page_entities($level)
-    where $sector is null or sector = $sector
-),
-
-entities as (
-    select
-        entity_id,
-        any_value(entity_key) as entity_key,
-        any_value(entity_name) as entity_name,
-        any_value(agency) as agency,
-        any_value(sector) as sector,
-        bool_or(accepts_visitor_posts) as accepts_visitor_posts,
-        count(*) as count_pages
-    from pages
-    group by entity_id
+with entities as (
+    select * from int_entities($level, $sector)
 ),
 
 items as (
