@@ -17,7 +17,9 @@ Measured, each in a fresh browser context (a new session, as a new visitor):
 - returning visitor: the same, in a browser that opened the page before (its cache holds
   Streamlit's scripts, Plotly's 4.7 MB among them), against the bare page visited so too;
 - filter: on the rankings page, a click on another scope until the KPI card shows the new
-  count (best of --repeats, each on a scope not yet cached, then on a cached one);
+  count (best of --repeats, each on a scope not yet cached, then on a cached one), and then
+  the same after a visitor has read the page for a few seconds (the server ranks the views
+  one click away meanwhile);
 - first start: the dashboard on an empty data folder, generating the synthetic demo (200k
   items) before its first page — what a new host sees once; beside it the bare page's own
   first start (its server start and first visit), the floor any Streamlit app stands on.
@@ -80,32 +82,50 @@ def visit(browser, url: str, ready: str, returning: bool = False) -> float:
         context.close()
 
 
+READING_S = 5  # a visitor's look at the leaderboard before the next click
+
+
 def filter_changes(browser, url: str, repeats: int) -> dict:
-    """A click on a scope until the inbound-items card shows the new number."""
+    """A click on a scope until the inbound-items card shows the new number: at once after the
+    page is drawn (uncached, then cached), and after a visitor has read the page for
+    READING_S seconds (meanwhile the server ranks the views one click away, ui/data.py)."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="sv-SE")
     page = context.new_page()
     page.set_default_timeout(300_000)
     card = '[data-testid="stMetricValue"]'
-    out = {"uncached": [], "cached": []}
-    try:
-        page.goto(url + "/")
+
+    def click(label: str) -> float:
+        before = page.locator(card).nth(1).inner_text()
+        began = time.perf_counter()
+        page.locator('[data-testid="stSidebar"] label').filter(has_text=label).first.click()
+        page.wait_for_function(
+            "([sel, old]) => { const e = document.querySelectorAll(sel)[1];"
+            " return e && e.innerText !== old }",
+            arg=[card, before],
+            polling=20,
+        )
+        took = time.perf_counter() - began
+        page.wait_for_function(IDLE, polling=50)
+        return took
+
+    def open_(path: str) -> None:
+        page.goto(url + path)
         page.wait_for_selector(TABLE)
         page.wait_for_function(IDLE, polling=50)
+
+    out = {"uncached": [], "cached": [], "after_reading": []}
+    try:
+        open_("/")
         scopes = ["Kommentarer", "Besökarinlägg", "Frågor", "Alla"]
         for round_ in range(repeats * 2):
-            label = scopes[round_ % len(scopes)]
             kind = "uncached" if round_ < len(scopes) - 1 else "cached"  # "Alla" was shown
-            before = page.locator(card).nth(1).inner_text()
-            began = time.perf_counter()
-            page.locator('[data-testid="stSidebar"] label').filter(has_text=label).first.click()
-            page.wait_for_function(
-                "([sel, old]) => { const e = document.querySelectorAll(sel)[1];"
-                " return e && e.innerText !== old }",
-                arg=[card, before],
-                polling=20,
-            )
-            out[kind].append(time.perf_counter() - began)
-            page.wait_for_function(IDLE, polling=50)
+            out[kind].append(click(scopes[round_ % len(scopes)]))
+        # a period none of the clicks above has shown, so nothing of it is cached but what the
+        # server ranks while the visitor reads
+        open_("/?period=study")
+        for label in ["Frågor", "Kommentarer", "Besökarinlägg"][: max(repeats, 1)]:
+            page.wait_for_timeout(READING_S * 1000)
+            out["after_reading"].append(click(label))
     finally:
         context.close()
     return out
@@ -235,9 +255,11 @@ def write(res: dict, opts) -> None:
         *rows,
         "",
         "Filter change (rankings, a click on a scope until the inbound card changes): "
-        f"uncached best {min(filt['uncached']):.2f} s, cached best "
-        f"{min(filt['cached']) if filt['cached'] else float('nan'):.2f} s "
-        "(goal ≤ 0.5 s).",
+        f"at once after the page is drawn, uncached best {min(filt['uncached']):.2f} s, cached "
+        f"best {min(filt['cached']) if filt['cached'] else float('nan'):.2f} s; after "
+        f"{READING_S} s of reading (the views one click away ranked meanwhile), on a period not "
+        f"shown before: best {min(filt['after_reading']):.2f} s, worst "
+        f"{max(filt['after_reading']):.2f} s (goal ≤ 0.5 s).",
     ]
     if "first_start" in res:
         first = res["first_start"]

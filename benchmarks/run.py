@@ -297,7 +297,13 @@ def run_size(items: int, opts, work: Path, with_dashboard: bool, log) -> dict:
         out["dashboard"] = first
         for _ in range(opts.repeat - 1):
             again = worker("dashboard", args, base)
-            for key in ("first_render", "filter_change", "warm_render"):
+            for key in (
+                "first_render",
+                "filter_change",
+                "filter_change_after_pause",
+                "prefetch_settled",
+                "warm_render",
+            ):
                 if key in again:
                     first[key] = min(first[key], again[key])
             first["peak_rss"] = max(first["peak_rss"], again["peak_rss"])

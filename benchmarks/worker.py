@@ -279,6 +279,7 @@ def step_marts(args: dict) -> dict:
 
 
 CLOCK_WIDGET = "w_clock"
+SCOPE_WIDGET = "w_scope"
 
 
 def _find_widget(at, key: str):
@@ -321,6 +322,21 @@ def step_dashboard(args: dict) -> dict:
             raise RuntimeError(f"the clock did not change to {other!r}")
         out["filter_change"] = change
         out["filter_widget"] = f"{CLOCK_WIDGET} → {other}"
+        # A visitor reads the page before the next click: meanwhile the rankings one click away
+        # are computed (ui/data.py, prefetch_rankings). The wait is how long they take; then a
+        # scope none of the runs so far has drawn.
+        data = sys.modules["ui.data"]  # the module the app imported, with its caches
+        settled, ok = timed(lambda: data.prefetch_settled(600))[0], data.prefetch_enabled()
+        scope = _find_widget(at, SCOPE_WIDGET)
+        if scope is not None and ok:
+            out["prefetch_settled"] = settled
+            paused, _, _ = timed(lambda: scope.set_value("questions").run())
+            if err := fail(at):
+                raise RuntimeError(f"the start page raised after a scope change: {err}")
+            if _find_widget(at, SCOPE_WIDGET).value != "questions":
+                raise RuntimeError("the scope did not change to 'questions'")
+            out["filter_change_after_pause"] = paused
+            out["filter_widget_after_pause"] = f"{SCOPE_WIDGET} → questions"
     # a second session in the same server process: Streamlit's caches are warm
     at2 = AppTest.from_file(str(app), default_timeout=600)
     out["warm_render"], _, _ = timed(at2.run)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
 import types
 from pathlib import Path
 
@@ -120,6 +121,70 @@ def test_clock_changes_the_response_times(app_env):
     business = leaderboard(at).set_index("name")["median"]
     assert (business < wall).all(), "opening hours leave out nights and weekends"
     assert at.query_params["clock"] == "business"
+
+
+def test_the_views_one_click_away_are_ranked_while_the_visitor_reads(app_env, monkeypatch):
+    """After the start page is drawn, the other clock and the other scopes are ranked in the
+    background into the page's cache: a click on them then runs no ranking query of its own
+    and shows what a query for that view gives."""
+    import streamlit as st
+
+    from analysis.read import metrics
+    from ui import data
+
+    st.cache_data.clear()  # earlier tests ranked these views too
+    at = start()
+    no_errors(at)
+    assert data.prefetch_settled(TIMEOUT)
+    ranked = {"page": [], "background": []}
+    real = metrics.rank
+
+    def counted(ds, f):
+        who = "background" if threading.current_thread().name.startswith("svarstid") else "page"
+        ranked[who].append(f)
+        return real(ds, f)
+
+    monkeypatch.setattr(metrics, "rank", counted)
+    at.radio(key="w_scope").set_value("questions").run()
+    no_errors(at)
+    assert ranked["page"] == [], "the click ran its own ranking"
+    ds = Dataset(app_env)
+    expected = real(ds, metrics.Filters(scope="questions"))
+    ds.close()
+    assert leaderboard(at)["inbound"].sum() == expected["inbound"].sum() < 837
+    # the page just drawn queues its own neighbours: the other clock is ranked in the background
+    assert data.prefetch_settled(TIMEOUT)
+    assert ranked["page"] == []
+    # the others one click from "questions" were ranked from the first page already
+    assert [(f.clock, f.scope) for f in ranked["background"]] == [("business", "questions")]
+
+
+def test_prefetch_can_be_turned_off_and_is_bounded(app_env, monkeypatch):
+    from analysis.read import metrics
+    from ui import data
+
+    views = data.neighbours(metrics.Filters())
+    assert [(f.clock, f.scope) for f in views] == [
+        ("business", "all"),
+        ("wall", "questions"),
+        ("wall", "visitor_posts"),
+        ("wall", "comments"),
+    ]
+    ds = Dataset(app_env)
+    try:
+        monkeypatch.setenv("SVARSTID_PREFETCH", "0")
+        assert data.prefetch_rankings(ds, metrics.Filters()) == 0
+        monkeypatch.setenv("SVARSTID_PREFETCH", "1")
+        monkeypatch.setattr(data, "PREFETCH_MAX_QUEUED", 2)
+        gate = threading.Event()
+        data._PREFETCH.submit(gate.wait, TIMEOUT)  # hold the worker so the jobs stay queued
+        try:
+            assert data.prefetch_rankings(ds, metrics.Filters(level="agency")) == 2
+        finally:
+            gate.set()
+        assert data.prefetch_settled(TIMEOUT)
+    finally:
+        ds.close()
 
 
 def test_level_agency_merges_pages(app_env):

@@ -127,3 +127,6 @@ else:
         icon=":material/table_view:",
         on_click="ignore",
     )
+
+# while the visitor reads: the rankings one click away on the clock and the scopes (ui/data.py)
+data.prefetch_rankings(ds, view.filters)
