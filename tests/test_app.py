@@ -161,8 +161,10 @@ def test_the_views_one_click_away_are_ranked_while_the_visitor_reads(app_env, mo
 
 def test_prefetch_can_be_turned_off_and_is_bounded(app_env, monkeypatch):
     from analysis.read import metrics
+    from analysis.settings import SCOPES
     from ui import data
 
+    assert sorted(data.PREFETCH_SCOPES) == sorted(SCOPES), "a new scope needs its place"
     views = data.neighbours(metrics.Filters())
     assert [(f.clock, f.scope) for f in views] == [
         ("business", "all"),

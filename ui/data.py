@@ -37,6 +37,7 @@ from analysis.datafolder import (
 )
 from analysis.read import insights, metrics, profile
 from analysis.read.dataset import Dataset
+from analysis.settings import CLOCKS
 
 RESULT_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
 DATASET_KEY = "_svarstid_dataset"
@@ -173,14 +174,16 @@ def prefetch_enabled() -> bool:
     return os.environ.get(PREFETCH_VARIABLE, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
+# the order the scopes are prefetched in: the questions-only view first (the one the methodology
+# sets apart), then the whole inbound, then each kind of item
+PREFETCH_SCOPES = ("questions", "all", "visitor_posts", "comments")
+
+
 def neighbours(filters: metrics.Filters) -> list[metrics.Filters]:
     """The views one click away on the sidebar's clock and scope: the other clock first (the
-    methodology's main choice), then each other scope, most asked-for first."""
-    from analysis.settings import CLOCKS, SCOPES
-
+    clock is the methodology's main choice), then each other scope."""
     clocks = [filters.with_(clock=c) for c in CLOCKS if c != filters.clock]
-    order = ["questions", "all", "visitor_posts", "comments"]
-    scopes = [filters.with_(scope=s) for s in sorted(SCOPES, key=order.index) if s != filters.scope]
+    scopes = [filters.with_(scope=s) for s in PREFETCH_SCOPES if s != filters.scope]
     return clocks + scopes
 
 
