@@ -182,9 +182,13 @@ def test_prefetch_can_be_turned_off_and_is_bounded(app_env, monkeypatch):
         data._PREFETCH.submit(gate.wait, TIMEOUT)  # hold the worker so the jobs stay queued
         try:
             assert data.prefetch_rankings(ds, metrics.Filters(level="agency")) == 2
+            # a visitor's run drops what has not begun, and the views can be queued again
+            assert data.yield_to_visitor() == 2
+            assert data.prefetch_rankings(ds, metrics.Filters(level="agency")) == 2
         finally:
             gate.set()
         assert data.prefetch_settled(TIMEOUT)
+        assert data._QUEUED == {}
     finally:
         ds.close()
 

@@ -21,7 +21,7 @@ import logging
 import os
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -161,10 +161,13 @@ def ranking(ds: Dataset, filters: metrics.Filters) -> pd.DataFrame:
 # it can by the cache, if the query ran while the visitor was reading. One worker thread runs
 # them one after another, behind the page's own queries, into the same cache the page reads
 # (Streamlit holds a per-key lock, so a click on a view being prefetched waits for that run
-# instead of starting a second one). `SVARSTID_PREFETCH=0` turns it off on a host that would
-# rather not spend the CPU.
+# instead of starting a second one). A visitor's run goes first: when one starts, the views not
+# yet begun are dropped from the queue (the rankings page queues its own neighbours again at its
+# end), so at most one background query shares the cores with it. `SVARSTID_PREFETCH=0` turns
+# it off on a host that would rather not spend the CPU.
 _PREFETCH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="svarstid-prefetch")
-_QUEUED: set[tuple[str, metrics.Filters]] = set()
+# each queued view with its future (None for the moment between reserving and submitting)
+_QUEUED: dict[tuple[str, metrics.Filters], Future | None] = {}
 # a bound on the background work a busy host takes on: past it, new views are not prefetched
 PREFETCH_MAX_QUEUED = 8
 _QUEUED_LOCK = threading.Lock()
@@ -198,10 +201,25 @@ def prefetch_rankings(ds: Dataset, filters: metrics.Filters) -> int:
         with _QUEUED_LOCK:
             if job in _QUEUED or len(_QUEUED) >= PREFETCH_MAX_QUEUED:
                 continue
-            _QUEUED.add(job)
-        _PREFETCH.submit(_prefetch_one, ds, job)
+            _QUEUED[job] = None
+        future = _PREFETCH.submit(_prefetch_one, ds, job)
+        with _QUEUED_LOCK:
+            if job in _QUEUED:  # not already run and gone
+                _QUEUED[job] = future
         queued += 1
     return queued
+
+
+def yield_to_visitor() -> int:
+    """Drop the queued views no worker has begun (a visitor's run is starting); returns how
+    many were dropped. The one being ranked runs on: its result is as good as any."""
+    dropped = 0
+    with _QUEUED_LOCK:
+        for job, future in list(_QUEUED.items()):
+            if future is not None and future.cancel():
+                del _QUEUED[job]
+                dropped += 1
+    return dropped
 
 
 def _prefetch_one(ds: Dataset, job: tuple[str, metrics.Filters]) -> None:
@@ -211,7 +229,7 @@ def _prefetch_one(ds: Dataset, job: tuple[str, metrics.Filters]) -> None:
         LOG.debug("prefetch of %s failed", job[1], exc_info=True)
     finally:
         with _QUEUED_LOCK:
-            _QUEUED.discard(job)
+            _QUEUED.pop(job, None)
 
 
 def prefetch_settled(timeout: float) -> bool:
