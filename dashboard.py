@@ -55,7 +55,6 @@ PAGES = [
 page = st.navigation(PAGES, position="sidebar", expanded=True)
 
 notices = st.container()  # URL warnings land here, above the page
-data.yield_to_visitor()  # this run's queries before the background's (ui/data.py, prefetch)
 try:
     folder = data.source(t("generating_demo", lang))
     pinned = state.snapshot(data.snapshot_ids(folder))

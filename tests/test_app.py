@@ -10,6 +10,7 @@ import json
 import re
 import sys
 import threading
+import time
 import types
 from pathlib import Path
 
@@ -189,6 +190,35 @@ def test_prefetch_can_be_turned_off_and_is_bounded(app_env, monkeypatch):
             gate.set()
         assert data.prefetch_settled(TIMEOUT)
         assert data._QUEUED == {}
+    finally:
+        ds.close()
+
+
+def test_a_visitors_query_stops_the_background_ranking_of_another_view(app_env, monkeypatch):
+    """The view being ranked in the background gives way to a visitor's query for another view
+    (DuckDB interrupts it), and not to one for the same view, whose result it is."""
+    from analysis.read import metrics
+    from ui import data
+
+    def slow(ds, data_key, filters):  # a query of a minute unless stopped
+        ds.cursor().execute("select count(*) from range(100000000000) t(x) where x % 7 = 3")
+        return ds.cursor().execute("select 1").fetchall()
+
+    monkeypatch.setattr(data, "_ranking", slow)
+    ds = Dataset(app_env)
+    try:
+        assert data.prefetch_rankings(ds, metrics.Filters(clock="business", min_items=3)) == 4
+        while data._RUNNING.get("job") is None:
+            time.sleep(0.01)
+        job = data._RUNNING["job"]
+        assert job[1].clock == "wall"  # the other clock comes first
+        assert data.yield_to_visitor(wanted=job) == 3  # the three queued scopes, not the clock
+        time.sleep(0.3)
+        assert data._RUNNING.get("job") == job, "the view the visitor wants runs on"
+        began = time.perf_counter()
+        assert data.yield_to_visitor() == 1
+        assert data.prefetch_settled(TIMEOUT)
+        assert time.perf_counter() - began < 10, "the background query was not stopped"
     finally:
         ds.close()
 

@@ -79,3 +79,45 @@ def test_a_damaged_manifest_is_named(study_data):
     path.write_text('{"as_of": "yesterday"}', encoding="utf-8")
     with pytest.raises(DataDirError, match=f"{path}: bad manifest"):
         Dataset(study_data)
+
+
+def test_an_interruptible_block_can_be_stopped_from_another_thread(study_data):
+    """The running query raises DuckDB's InterruptException (not a damaged-file error), a later
+    one is not started, and queries outside the block are untouched."""
+    import threading
+    import time
+
+    import duckdb
+
+    from analysis.read import metrics
+
+    ds = Dataset(study_data)
+    outcome = {}
+    handles = []
+
+    def background():
+        with ds.interruptible() as handle:
+            handles.append(handle)
+            try:
+                ds.cursor().execute("select count(*) from range(100000000000) t(x) where x % 7 = 3")
+            except duckdb.InterruptException:
+                outcome["running"] = "stopped"
+            try:
+                ds.query("rank", ds.params(**metrics.Filters().params(), z=metrics.WILSON_Z))
+            except duckdb.InterruptException:
+                outcome["later"] = "not started"
+
+    try:
+        thread = threading.Thread(target=background)
+        began = time.perf_counter()
+        thread.start()
+        while not handles or handles[0].cursor is None:
+            time.sleep(0.01)
+        time.sleep(0.2)
+        handles[0].stop()
+        thread.join(30)
+        assert not thread.is_alive() and time.perf_counter() - began < 30
+        assert outcome == {"running": "stopped", "later": "not started"}
+        assert metrics.rank(ds)["inbound"].sum() > 0  # this thread was never in the block
+    finally:
+        ds.close()

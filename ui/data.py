@@ -152,6 +152,7 @@ def _ranking(_ds: Dataset, data_key: str, filters: metrics.Filters) -> pd.DataFr
 
 
 def ranking(ds: Dataset, filters: metrics.Filters) -> pd.DataFrame:
+    yield_to_visitor((key(ds), filters))
     return _ranking(ds, key(ds), filters)
 
 
@@ -161,16 +162,17 @@ def ranking(ds: Dataset, filters: metrics.Filters) -> pd.DataFrame:
 # it can by the cache, if the query ran while the visitor was reading. One worker thread runs
 # them one after another, behind the page's own queries, into the same cache the page reads
 # (Streamlit holds a per-key lock, so a click on a view being prefetched waits for that run
-# instead of starting a second one). A visitor's run goes first: when one starts, the views not
-# yet begun are dropped from the queue (the rankings page queues its own neighbours again at its
-# end), so at most one background query shares the cores with it. `SVARSTID_PREFETCH=0` turns
-# it off on a host that would rather not spend the CPU.
+# instead of starting a second one). A visitor's queries go first: each one drops the queued
+# views and stops the one being ranked unless it is the view asked for (the rankings page queues
+# its neighbours again at its end). `SVARSTID_PREFETCH=0` turns it off on a host that would
+# rather not spend the CPU.
 _PREFETCH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="svarstid-prefetch")
 # each queued view with its future (None for the moment between reserving and submitting)
 _QUEUED: dict[tuple[str, metrics.Filters], Future | None] = {}
 # a bound on the background work a busy host takes on: past it, new views are not prefetched
 PREFETCH_MAX_QUEUED = 8
 _QUEUED_LOCK = threading.Lock()
+_RUNNING: dict[str, object] = {}  # "job" and its "stop" handle while a view is being ranked
 
 
 def prefetch_enabled() -> bool:
@@ -210,25 +212,34 @@ def prefetch_rankings(ds: Dataset, filters: metrics.Filters) -> int:
     return queued
 
 
-def yield_to_visitor() -> int:
-    """Drop the queued views no worker has begun (a visitor's run is starting); returns how
-    many were dropped. The one being ranked runs on: its result is as good as any."""
+def yield_to_visitor(wanted: tuple[str, metrics.Filters] | None = None) -> int:
+    """Make way for a visitor's query: drop the queued views no worker has begun and stop the
+    one being ranked, unless it is `wanted` (its result is the visitor's); returns how many
+    views were dropped or stopped."""
     dropped = 0
     with _QUEUED_LOCK:
         for job, future in list(_QUEUED.items()):
             if future is not None and future.cancel():
                 del _QUEUED[job]
                 dropped += 1
+        running = _RUNNING.get("job")
+        if running is not None and running != wanted:
+            _RUNNING["stop"].stop()
+            dropped += 1
     return dropped
 
 
 def _prefetch_one(ds: Dataset, job: tuple[str, metrics.Filters]) -> None:
     try:
-        _ranking(ds, *job)  # a cached view returns at once
-    except Exception:  # the visitor's own click computes it again and shows the error there
-        LOG.debug("prefetch of %s failed", job[1], exc_info=True)
+        with ds.interruptible() as handle:
+            with _QUEUED_LOCK:
+                _RUNNING.update(job=job, stop=handle)
+            _ranking(ds, *job)  # a cached view returns at once
+    except Exception:  # stopped, or failed: the visitor's own click computes it and shows why
+        LOG.debug("prefetch of %s did not finish", job[1], exc_info=True)
     finally:
         with _QUEUED_LOCK:
+            _RUNNING.clear()
             _QUEUED.pop(job, None)
 
 
@@ -273,6 +284,7 @@ def mart(ds: Dataset, name: str, filters: metrics.Filters, ids) -> pd.DataFrame:
     """One of the profile marts (analysis/read/profile.py) for the given pages or agencies."""
     if name not in MARTS:
         raise KeyError(name)
+    yield_to_visitor()
     return _mart(ds, key(ds), name, filters, tuple(ids))
 
 
@@ -301,6 +313,7 @@ def _goal_mart(
 
 def within_goal_heatmap(ds: Dataset, filters: metrics.Filters, ids, goal: float | None):
     """Share within the goal by weekday × hour of arrival (profile.profile_within_goal)."""
+    yield_to_visitor()
     return _goal_mart(ds, key(ds), "profile_within_goal", filters, tuple(ids), goal)
 
 

@@ -8,6 +8,9 @@ from the intermediate macros in `sql/intermediate/`.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -79,6 +82,19 @@ class Snapshot:
     merged_from: tuple[str, ...] = ()  # the snapshots `compact` merged into this one
 
 
+class Interrupt:
+    """Stops the queries of one thread's `Dataset.interruptible()` block from another thread."""
+
+    def __init__(self) -> None:
+        self.cursor: duckdb.DuckDBPyConnection | None = None
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.cursor is not None:
+            self.cursor.interrupt()
+
+
 class Dataset:
     """Everything one query needs: which Parquet files to read and a connection to read them.
 
@@ -106,6 +122,7 @@ class Dataset:
         self.snapshots = [self._snapshot(p, c) for p, c in found]
         self.registry = self._registry()
         self.con = duckdb.connect()
+        self._local = threading.local()  # a thread's Interrupt while it is interruptible
         # the footers read by the check below are parsed once for every later query: snapshots
         # are immutable, and DuckDB still compares each file's modification time
         self.con.execute("set parquet_metadata_cache = true")
@@ -267,11 +284,31 @@ class Dataset:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of the shared connection: one per query, safe across threads."""
-        return self.con.cursor()
+        handle = getattr(self._local, "interrupt", None)
+        if handle is not None and handle.stopped:
+            raise duckdb.InterruptException("stopped before it began")
+        cur = self.con.cursor()
+        if handle is not None:
+            handle.cursor = cur
+        return cur
+
+    @contextmanager
+    def interruptible(self) -> Iterator[Interrupt]:
+        """Queries this thread runs inside the block can be stopped from another thread by the
+        handle's `stop()`: the running one raises duckdb.InterruptException, a later one is not
+        started (the dashboard's background rankings give way to a visitor's own)."""
+        handle = Interrupt()
+        self._local.interrupt = handle
+        try:
+            yield handle
+        finally:
+            self._local.interrupt = None
 
     def query(self, name: str, params: dict) -> pd.DataFrame:
         try:
             return sql.run(self.cursor(), name, params).df()
+        except duckdb.InterruptException:
+            raise  # stopped on purpose (interruptible): the files are fine
         except duckdb.Error as exc:
             raise self._read_error(exc) from None
 
@@ -280,6 +317,8 @@ class Dataset:
         try:
             cur = sql.run(self.cursor(), name, params)
             return [d[0] for d in cur.description], cur.fetchall()
+        except duckdb.InterruptException:
+            raise
         except duckdb.Error as exc:
             raise self._read_error(exc) from None
 
