@@ -22,6 +22,7 @@ import analysis
 from analysis import methodology
 from analysis.read.dataset import Dataset
 from analysis.read.metrics import RANK_COLUMNS
+from analysis.settings import STUDY_MONTH
 from analysis.snapshot.writer import write_snapshot
 from analysis.sources import graph_api
 from tests.conftest import APP_TEXTS, build_app_export
@@ -124,17 +125,19 @@ def test_clock_changes_the_response_times(app_env):
     assert at.query_params["clock"] == "business"
 
 
-def test_the_views_one_click_away_are_ranked_while_the_visitor_reads(app_env, monkeypatch):
+@pytest.mark.parametrize("period", [None, "study"])
+def test_the_views_one_click_away_are_ranked_while_the_visitor_reads(app_env, monkeypatch, period):
     """After the start page is drawn, the other clock and the other scopes are ranked in the
-    background into the page's cache: a click on them then runs no ranking query of its own
-    and shows what a query for that view gives."""
+    background into the page's cache — with the period before each, for the movement column,
+    when a period is chosen: a click on them then runs no ranking query of its own and shows
+    what a query for that view gives."""
     import streamlit as st
 
     from analysis.read import metrics
     from ui import data
 
     st.cache_data.clear()  # earlier tests ranked these views too
-    at = start()
+    at = start({"period": period} if period else None)
     no_errors(at)
     assert data.prefetch_settled(TIMEOUT)
     ranked = {"page": [], "background": []}
@@ -149,15 +152,18 @@ def test_the_views_one_click_away_are_ranked_while_the_visitor_reads(app_env, mo
     at.radio(key="w_scope").set_value("questions").run()
     no_errors(at)
     assert ranked["page"] == [], "the click ran its own ranking"
+    since, until = STUDY_MONTH if period else (None, None)
     ds = Dataset(app_env)
-    expected = real(ds, metrics.Filters(scope="questions"))
+    expected = real(ds, metrics.Filters(scope="questions", since=since, until=until))
     ds.close()
     assert leaderboard(at)["inbound"].sum() == expected["inbound"].sum() < 837
     # the page just drawn queues its own neighbours: the other clock is ranked in the background
     assert data.prefetch_settled(TIMEOUT)
     assert ranked["page"] == []
     # the others one click from "questions" were ranked from the first page already
-    assert [(f.clock, f.scope) for f in ranked["background"]] == [("business", "questions")]
+    assert [(f.clock, f.scope) for f in ranked["background"]] == [("business", "questions")] * (
+        2 if period else 1
+    )
 
 
 def test_prefetch_can_be_turned_off_and_is_bounded(app_env, monkeypatch):

@@ -193,12 +193,19 @@ def neighbours(filters: metrics.Filters) -> list[metrics.Filters]:
 
 
 def prefetch_rankings(ds: Dataset, filters: metrics.Filters) -> int:
-    """Queue the neighbouring views' rankings (see above); returns how many were queued."""
+    """Queue the neighbouring views' rankings (see above), each with the period before it when
+    the page shows the movement against it; returns how many were queued."""
     if not prefetch_enabled():
         return 0
     data_key = key(ds)
-    queued = 0
+    views = []
     for view in neighbours(filters):
+        views.append(view)
+        if view.since is not None and view.until is not None:  # and what its movement needs
+            since, until = insights.previous_period(view.since, view.until)
+            views.append(view.with_(since=since, until=until))
+    queued = 0
+    for view in views:
         job = (data_key, view)
         with _QUEUED_LOCK:
             if job in _QUEUED or len(_QUEUED) >= PREFETCH_MAX_QUEUED:
