@@ -152,8 +152,9 @@ def _ranking(_ds: Dataset, data_key: str, filters: metrics.Filters) -> pd.DataFr
 
 
 def ranking(ds: Dataset, filters: metrics.Filters) -> pd.DataFrame:
-    yield_to_visitor((key(ds), filters))
-    return _ranking(ds, key(ds), filters)
+    data_key = key(ds)
+    yield_to_visitor((data_key, filters))
+    return _ranking(ds, data_key, filters)
 
 
 # -- the rankings one click away, computed while the visitor reads the page -----------------------
@@ -200,10 +201,8 @@ def prefetch_rankings(ds: Dataset, filters: metrics.Filters) -> int:
     data_key = key(ds)
     views = []
     for view in neighbours(filters):
-        views.append(view)
-        if view.since is not None and view.until is not None:  # and what its movement needs
-            since, until = insights.previous_period(view.since, view.until)
-            views.append(view.with_(since=since, until=until))
+        before = period_before(view)  # what its movement column is ranked against
+        views += [view] if before is None else [view, before]
     queued = 0
     for view in views:
         job = (data_key, view)
@@ -295,16 +294,24 @@ def mart(ds: Dataset, name: str, filters: metrics.Filters, ids) -> pd.DataFrame:
     return _mart(ds, key(ds), name, filters, tuple(ids))
 
 
-def movement(ds: Dataset, filters: metrics.Filters) -> dict | None:
-    """The leaderboard's movement against the period before the chosen one (None for the whole
-    data): {'frame': page_id, movement, is_new; 'since', 'until': the period before}."""
+def period_before(filters: metrics.Filters) -> metrics.Filters | None:
+    """The view a ranking's movement is measured against: the same view over the period before
+    the chosen one (None for the whole data, which has no movement)."""
     if filters.since is None or filters.until is None:
         return None
     since, until = insights.previous_period(filters.since, filters.until)
-    moved = insights.movement(
-        ranking(ds, filters), ranking(ds, filters.with_(since=since, until=until))
-    )
-    return {"frame": moved[["page_id", "movement", "is_new"]], "since": since, "until": until}
+    return filters.with_(since=since, until=until)
+
+
+def movement(ds: Dataset, filters: metrics.Filters) -> dict | None:
+    """The leaderboard's movement against the period before the chosen one (None for the whole
+    data): {'frame': page_id, movement, is_new; 'since', 'until': the period before}."""
+    before = period_before(filters)
+    if before is None:
+        return None
+    moved = insights.movement(ranking(ds, filters), ranking(ds, before))
+    frame = moved[["page_id", "movement", "is_new"]]
+    return {"frame": frame, "since": before.since, "until": before.until}
 
 
 # -- the goal: each page's own (None) or one common goal in minutes -------------------------------
