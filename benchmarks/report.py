@@ -297,8 +297,8 @@ def _goal_dashboard(sizes: list[dict]) -> Goal:
     if "filter_change_after_pause" in d:
         why += (
             f"; the filter change is a scope clicked after the page has settled (its neighbours "
-            f"ranked in the background within {secs(d.get('prefetch_settled'))} of the first "
-            f"render); a clock clicked at once, while they run: {secs(at_once)}"
+            f"ranked in the background within {secs(d.get('prefetch_settled'))} of the clock "
+            f"click before it); a clock clicked at once after the first render: {secs(at_once)}"
         )
     return Goal(name, target, measured, _judge(ok), why)
 
@@ -571,7 +571,7 @@ def _dashboard_section(results: dict, sizes: list[dict]) -> list[str]:
     for s in dash:
         d = s["dashboard"]
         header = ["size", "first render (cold)", "filter change at once", "filter",
-                  "neighbours ranked after", "filter change after the pause", "filter",
+                  "neighbours ranked (after that click)", "filter change after the pause", "filter",
                   "second session (warm caches)", "peak RSS"]  # fmt: skip
         row = [s["label"], secs(d["first_render"]), secs(d.get("filter_change")),
                d.get("filter_widget", d.get("filter_note", "–")),
